@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+// Fathom: turns video corpora into 4D pseudo-labels (depth, cameras, tracks, occlusion) in HDF5 shards.
+//
+// Targets follow the data flow, bottom to top (see ARCHITECTURE.md):
+//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomScenes, FathomShards → fathom.
+// A target may depend only on targets below it.
+import PackageDescription
+
+let package = Package(
+    name: "Fathom",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+        .library(name: "FathomShards", targets: ["FathomShards"]),
+        .library(name: "FathomScenes", targets: ["FathomScenes"]),
+        .library(name: "FathomCore", targets: ["FathomCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, each wrapped once: every macro Swift cannot import is an inline function in shim.h.
+        .systemLibrary(
+            name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+
+        // Value types every stage shares: tensors, cameras, rigid transforms, clip labels, errors. No C.
+        .target(name: "FathomCore"),
+
+        // Synthetic scenes with exact geometry: the yardstick every label is measured against.
+        .target(name: "FathomScenes", dependencies: ["FathomCore"]),
+
+        // The fathom.shard/1 contract: HDF5 file access, writer, reader, validator, inspector.
+        .target(
+            name: "FathomShards",
+            dependencies: ["CHDF5", "FathomCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Schema/fathom.shard-1.json")]),
+
+        // The command-line tool: one file per command, no logic of its own.
+        .executableTarget(
+            name: "fathom",
+            dependencies: [
+                "FathomCore", "FathomScenes", "FathomShards",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomShards"], path: "Tests/FathomTestSupport"),
+        .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
+        .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
+        .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

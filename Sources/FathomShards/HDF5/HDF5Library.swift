@@ -1,0 +1,69 @@
+import CHDF5
+import FathomCore
+import Foundation
+
+/// The one gate to the HDF5 C library: every call in Fathom runs inside `HDF5Library.locked`.
+///
+/// Debian's HDF5 is the serial build, which is not thread-safe, so a process-wide lock serialises
+/// all calls (recursive, because closing a handle from `deinit` may happen inside another call).
+/// On first use the library is opened and its automatic error printing silenced; failures are
+/// read from the error stack instead and carried in the thrown `FathomError`, as h5py does.
+enum HDF5Library {
+    private static let lock = NSRecursiveLock()
+    private static let opened: Bool = {
+        H5open()
+        H5Eset_auto2(fathom_H5E_DEFAULT(), nil, nil)
+        return true
+    }()
+
+    /// Runs `body` holding the HDF5 lock.
+    static func locked<T>(_ body: () throws(FathomError) -> T) throws(FathomError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = opened
+        return try body()
+    }
+
+    /// `locked` for bodies that cannot fail (closing handles, reading sizes).
+    static func lockedNoThrow<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = opened
+        return body()
+    }
+
+    /// Throws when an HDF5 call returned a negative id or status, with the library's own account
+    /// of what went wrong appended: "cannot open 'x.h5': unable to open file; file signature not found".
+    @discardableResult
+    static func check<I: BinaryInteger>(_ result: I, _ code: String, _ what: @autoclosure () -> String) throws(FathomError) -> I {
+        guard result < 0 else { return result }
+        let stack = errorStack()
+        H5Eclear2(fathom_H5E_DEFAULT())
+        throw FathomError(code, stack.isEmpty ? what() : "\(what()): \(stack)")
+    }
+
+    /// The descriptions on the current error stack, outermost and innermost, deduplicated.
+    private static func errorStack() -> String {
+        var messages: [String] = []
+        let walk: H5E_walk2_t = { _, error, context in
+            if let text = error?.pointee.desc, let context {
+                context.assumingMemoryBound(to: [String].self).pointee.append(String(cString: text))
+            }
+            return 0
+        }
+        withUnsafeMutablePointer(to: &messages) { pointer in
+            _ = H5Ewalk2(fathom_H5E_DEFAULT(), H5E_WALK_DOWNWARD, walk, pointer)
+        }
+        var picked: [String] = []
+        for message in [messages.first, messages.last].compactMap({ $0 }) where !picked.contains(message) {
+            picked.append(message)
+        }
+        return picked.joined(separator: "; ")
+    }
+
+    /// Number of objects (files, groups, datasets, attributes, types) the process holds open;
+    /// tests assert it returns to zero so no handle leaks.
+    static var openObjectCount: Int {
+        lockedNoThrow { Int(H5Fget_obj_count(hid_t(fathom_H5F_OBJ_ALL()), fathom_H5F_OBJ_ALL())) }
+    }
+}
