@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomShards"], path: "Tests/FathomTestSupport"),
+        .target(name: "FathomTestSupport", dependencies: ["CHDF5", "FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),

@@ -9,29 +9,21 @@
 static inline hid_t fathom_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t fathom_H5S_ALL(void) { return H5S_ALL; }
 static inline hid_t fathom_H5E_DEFAULT(void) { return H5E_DEFAULT; }
-static inline hsize_t fathom_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 static inline size_t fathom_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 
 static inline unsigned fathom_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned fathom_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
-static inline unsigned fathom_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
+static inline unsigned fathom_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline unsigned fathom_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 
 static inline hid_t fathom_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
-static inline hid_t fathom_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 static inline hid_t fathom_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
-static inline hid_t fathom_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
-static inline hid_t fathom_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 
 static inline hid_t fathom_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }
-static inline hid_t fathom_H5T_NATIVE_INT32(void) { return H5T_NATIVE_INT32; }
 static inline hid_t fathom_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t fathom_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t fathom_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t fathom_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hid_t fathom_H5T_IEEE_F32LE(void) { return H5T_IEEE_F32LE; }
-
-/// HDF5 error class of the library itself, to tell its messages from an application's.
-static inline hid_t fathom_H5E_ERR_CLS(void) { return H5E_ERR_CLS; }
 
 #endif

@@ -6,29 +6,28 @@ import Foundation
 ///
 /// Debian's HDF5 is the serial build, which is not thread-safe, so a process-wide lock serialises
 /// all calls (recursive, because closing a handle from `deinit` may happen inside another call).
-/// On first use the library is opened and its automatic error printing silenced; failures are
-/// read from the error stack instead and carried in the thrown `FathomError`, as h5py does.
+/// HDF5's automatic error printing is silenced on every entry (Debian builds it thread-safe,
+/// which makes that setting per thread); failures are read from the error stack instead and
+/// carried in the thrown `FathomError`, as h5py does.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
-    private static let opened: Bool = {
-        H5open()
+
+    private static func enter() {
+        lock.lock()
         H5Eset_auto2(fathom_H5E_DEFAULT(), nil, nil)
-        return true
-    }()
+    }
 
     /// Runs `body` holding the HDF5 lock.
     static func locked<T>(_ body: () throws(FathomError) -> T) throws(FathomError) -> T {
-        lock.lock()
+        enter()
         defer { lock.unlock() }
-        _ = opened
         return try body()
     }
 
     /// `locked` for bodies that cannot fail (closing handles, reading sizes).
     static func lockedNoThrow<T>(_ body: () -> T) -> T {
-        lock.lock()
+        enter()
         defer { lock.unlock() }
-        _ = opened
         return body()
     }
 

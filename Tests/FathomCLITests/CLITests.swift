@@ -1,0 +1,91 @@
+import FathomTestSupport
+import Foundation
+import Testing
+
+/// End to end: the built `fathom` executable, as a user runs it.
+@Suite struct CLITests {
+    let directory = TemporaryDirectory()
+
+    @Test func helpTeachesTheCommands() throws {
+        let help = try Fathom.run(["--help"])
+        #expect(help.status == 0)
+        for command in ["synth", "validate", "inspect", "Exit codes"] {
+            #expect(help.stdout.contains(command), "--help lacks '\(command)'")
+        }
+        #expect(try Fathom.run(["--version"]).stdout.hasPrefix("0."))
+    }
+
+    @Test func synthThenValidateThenInspect() throws {
+        let synth = try Fathom.run(["synth", "--scene", "tripod", "--width", "48", "--height", "32", "--frames", "3", "--out", directory.path])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let path = directory.file("tripod.h5")
+        let validate = try Fathom.run(["validate", directory.path])
+        #expect(validate.status == 0)
+        #expect(validate.stdout.contains("1 file: 1 valid, 0 invalid, 0 unreadable"))
+
+        let json = try Fathom.run(["validate", "--json", path])
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let files = report?["files"] as? [[String: Any]]
+        #expect(files?.first?["status"] as? String == "valid")
+
+        let inspect = try Fathom.run(["inspect", path])
+        #expect(inspect.status == 0)
+        #expect(inspect.stdout.contains("1 clips, 3 labelled frames"))
+        #expect(inspect.stdout.contains("48×32"))
+    }
+
+    @Test func validateExitCodesSeparateInvalidFromUnreadable() throws {
+        _ = try Fathom.run(["synth", "--scene", "orbit", "--width", "32", "--height", "24", "--frames", "2", "--out", directory.path])
+        let good = directory.file("orbit.h5")
+        let copy = directory.file("copy.h5")
+        try FileManager.default.copyItem(atPath: good, toPath: copy)
+        let duplicate = try Fathom.run(["validate", good, copy])
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stdout.contains("INVALID") && duplicate.stdout.contains("shards.duplicateClip"))
+
+        let empty = directory.file("empty.h5")
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        let unreadable = try Fathom.run(["validate", good, empty])
+        #expect(unreadable.status == 2)
+        #expect(unreadable.stdout.contains("UNREADABLE \(empty)"))
+        #expect(unreadable.stdout.contains("empty (0 bytes)"))
+    }
+
+    @Test func badArgumentsExplainThemselves() throws {
+        let result = try Fathom.run(["synth", "--scene", "moon", "--out", directory.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown scene 'moon'") && result.stderr.contains("orbit"))
+    }
+}
+
+/// Runs the `fathom` built beside this test bundle.
+enum Fathom {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [bundle, bundle.deletingLastPathComponent()] where FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("fathom").path) {
+            return directory.appendingPathComponent("fathom")
+        }
+        return bundle.appendingPathComponent("fathom")
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
