@@ -52,7 +52,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .target(name: "FathomTestSupport", dependencies: ["CHDF5", "FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
+        .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomShards", "FathomTestSupport"],
+                          path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),

@@ -4,9 +4,9 @@ import FathomCore
 
 /// Hand edits of a finished shard, to make the bad files a validator must catch: a dataset
 /// replaced with another dtype or shape, an attribute removed or changed.
-public enum ShardSurgery {
+enum ShardSurgery {
     /// Opens `path` read-write and runs `body` with the file id.
-    public static func edit(_ path: String, _ body: (hid_t) throws -> Void) throws {
+    static func edit(_ path: String, _ body: (hid_t) throws -> Void) throws {
         try HDF5Library.locked { () throws(FathomError) in
             let file = H5Fopen(path, fathom_H5F_ACC_RDWR(), fathom_H5P_DEFAULT())
             guard file >= 0 else { throw FathomError("tests.cannotOpen", "cannot open '\(path)' for editing") }
@@ -17,7 +17,7 @@ public enum ShardSurgery {
 
     /// Replaces the dataset at `datasetPath` (e.g. "/clips/x/depth") with `data`, stored
     /// contiguously with `data`'s own element type.
-    public static func replaceDataset<E: HDF5Element>(_ path: String, _ datasetPath: String, with data: Tensor<E>) throws {
+    static func replaceDataset<E: HDF5Element>(_ path: String, _ datasetPath: String, with data: Tensor<E>) throws {
         try edit(path) { file in
             guard H5Ldelete(file, datasetPath, fathom_H5P_DEFAULT()) >= 0 else { throw FathomError("tests", "no \(datasetPath)") }
             let space = H5Screate_simple(Int32(data.shape.count), data.shape.map { hsize_t($0) }, nil)
@@ -28,20 +28,20 @@ public enum ShardSurgery {
         }
     }
 
-    public static func deleteAttribute(_ path: String, object: String, name: String) throws {
+    static func deleteAttribute(_ path: String, object: String, name: String) throws {
         try edit(path) { file in
             guard H5Adelete_by_name(file, object, name, fathom_H5P_DEFAULT()) >= 0 else { throw FathomError("tests", "no attribute \(name)") }
         }
     }
 
-    public static func deleteLink(_ path: String, _ linkPath: String) throws {
+    static func deleteLink(_ path: String, _ linkPath: String) throws {
         try edit(path) { file in
             guard H5Ldelete(file, linkPath, fathom_H5P_DEFAULT()) >= 0 else { throw FathomError("tests", "no \(linkPath)") }
         }
     }
 
     /// Replaces an attribute of `object` (a path such as "/") with a string one.
-    public static func setStringAttribute(_ path: String, object: String, name: String, value: String) throws {
+    static func setStringAttribute(_ path: String, object: String, name: String, value: String) throws {
         try? deleteAttribute(path, object: object, name: name)
         try edit(path) { file in
             let type = H5Tcopy(fathom_H5T_C_S1())
@@ -60,7 +60,7 @@ public enum ShardSurgery {
     }
 
     /// Replaces an attribute of `object` with an int64 one.
-    public static func setIntAttribute(_ path: String, object: String, name: String, value: Int64) throws {
+    static func setIntAttribute(_ path: String, object: String, name: String, value: Int64) throws {
         try? deleteAttribute(path, object: object, name: name)
         try edit(path) { file in
             let space = H5Screate(H5S_SCALAR)
