@@ -75,12 +75,13 @@ public final class ShardWriter {
         }
         switch options.depthPrecision {
         case .float16:
-            let half = Tensor(shape: labels.depth.shape, storage: labels.depth.storage.map { Float16($0) })
+            let (half, confidence) = Self.halfPrecision(labels.depth, labels.depthConfidence)
             try HDF5Dataset.create(in: group, "depth", half, storage: frameChunked)
+            try HDF5Dataset.create(in: group, "depth_confidence", confidence, storage: frameChunked)
         case .float32:
             try HDF5Dataset.create(in: group, "depth", labels.depth, storage: frameChunked)
+            try HDF5Dataset.create(in: group, "depth_confidence", labels.depthConfidence, storage: frameChunked)
         }
-        try HDF5Dataset.create(in: group, "depth_confidence", labels.depthConfidence, storage: frameChunked)
         try HDF5Dataset.create(in: group, "occlusion", labels.occlusion, storage: frameChunked)
 
         let camera = try group.createGroup("camera")
@@ -100,6 +101,24 @@ public final class ShardWriter {
         try HDF5Dataset.create(in: tracks, "visible", labels.tracks.visible, storage: trackStorage(labels.tracks.visible.shape))
         try HDF5Dataset.create(in: tracks, "confidence", labels.tracks.confidence, storage: trackStorage(labels.tracks.confidence.shape))
         clipIDs.append(labels.id)
+    }
+
+    /// Depth rounded to half precision. Depth beyond float16's range (65504, e.g. the ground near
+    /// the horizon) would become infinity, which is a made-up value: it is stored as NaN (unknown)
+    /// with confidence 0 instead, as the contract says.
+    static func halfPrecision(_ depth: Tensor<Float>, _ confidence: Tensor<UInt8>) -> (Tensor<Float16>, Tensor<UInt8>) {
+        var half = [Float16](repeating: 0, count: depth.count)
+        var adjusted = confidence.storage
+        for i in 0 ..< depth.count {
+            let value = Float16(depth.storage[i])
+            if value.isInfinite {
+                half[i] = .nan
+                adjusted[i] = 0
+            } else {
+                half[i] = value
+            }
+        }
+        return (Tensor(shape: depth.shape, storage: half), Tensor(shape: confidence.shape, storage: adjusted))
     }
 
     /// Closes the file, flushes it to disk and renames it to `path`. After this the shard is

@@ -51,6 +51,14 @@ import Testing
         #expect(unreadable.stdout.contains("empty (0 bytes)"))
     }
 
+    @Test func everySceneWritesAValidShard() throws {
+        let synth = try Fathom.run(["synth", "--scene", "all", "--width", "40", "--height", "30", "--frames", "3", "--out", directory.path])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(directory.contents().count == 6)
+        let validate = try Fathom.run(["validate", directory.path])
+        #expect(validate.status == 0, "\(validate.stdout)")
+    }
+
     @Test func badArgumentsExplainThemselves() throws {
         let result = try Fathom.run(["synth", "--scene", "moon", "--out", directory.path])
         #expect(result.status == 64)

@@ -25,6 +25,19 @@ import Testing
         #expect(try reader.clipGroup(labels.id).dataset("depth").dtypeName() == "float16")
     }
 
+    @Test func depthBeyondHalfRangeBecomesUnknown() throws {
+        let directory = TemporaryDirectory()
+        var labels = SampleShards.labels()
+        labels.depth.storage[0] = 1e6
+        labels.depthConfidence.storage[0] = 255
+        try SampleShards.write([labels], to: directory.file("a.h5"))
+        let back = try ShardReader(path: directory.file("a.h5")).clip(labels.id)
+        #expect(back.depth.storage[0].isNaN)
+        #expect(back.depthConfidence.storage[0] == 0)
+        #expect(back.depthConfidence.storage[1] == labels.depthConfidence.storage[1])
+        #expect(ShardValidator().validate([directory.file("a.h5")]).exitCode == 0)
+    }
+
     @Test func headerRoundTrips() throws {
         let directory = TemporaryDirectory()
         try SampleShards.write([], to: directory.file("empty.h5"))
