@@ -34,8 +34,11 @@ let package = Package(
         // Value types every stage shares: tensors, cameras, rigid transforms, clip labels, errors. No C.
         .target(name: "FathomCore"),
 
+        // Geometry kernel: linear algebra, solvers, RANSAC, alignment, bundle adjustment.
+        .target(name: "FathomGeometry", dependencies: ["CLapack", "FathomCore"]),
+
         // Synthetic scenes with exact geometry: the yardstick every label is measured against.
-        .target(name: "FathomScenes", dependencies: ["FathomCore"]),
+        .target(name: "FathomScenes", dependencies: ["FathomCore", "FathomShards"]),
 
         // The fathom.shard/1 contract: HDF5 file access, writer, reader, validator, inspector.
         .target(
@@ -43,11 +46,14 @@ let package = Package(
             dependencies: ["CHDF5", "FathomCore", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Schema/fathom.shard-1.json")]),
 
+        // `fathom eval`: the field's metrics of labels against synthetic ground truth.
+        .target(name: "FathomEval", dependencies: ["FathomCore", "FathomGeometry", "FathomScenes", "FathomShards"]),
+
         // The command-line tool: one file per command, no logic of its own.
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomScenes", "FathomShards",
+                "FathomCore", "FathomEval", "FathomScenes", "FathomShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -58,6 +64,7 @@ let package = Package(
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
+        .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
     ],
     swiftLanguageModes: [.v6]

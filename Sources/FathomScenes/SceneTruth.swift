@@ -1,18 +1,29 @@
 import FathomCore
+import FathomShards
 import Foundation
 
 /// Exact labels of a rendered scene, in the shard layout: what a perfect engine would output.
 /// `fathom eval` scores engine labels against these, and they score perfectly against themselves.
 public struct SceneTruth: Sendable {
     public let labels: ClipLabels
-    /// [T, H, W] index of the object seen at each pixel centre, −1 for sky.
-    public let objectIndex: Tensor<Int32>
+    /// [T, H, W] index of the object seen at each pixel centre, `SceneTruth.sky` where none.
+    public let objectIndex: Tensor<UInt8>
+    /// [K, T, 4, 4] each object's pose in the labels' world frame (the camera of frame 0).
+    public let worldFromObject: Tensor<Float>
+
+    public static let sky: UInt8 = 255
+
+    /// What the shard stores beside the labels so `fathom eval` can follow any query exactly.
+    public var extras: [String: ExtraDataset] {
+        ["truth/object_index": .uint8(objectIndex), "truth/world_from_object": .float32(worldFromObject)]
+    }
 
     /// Renders every frame of `scene` and derives depth, cameras, occlusion and tracks.
     ///
     /// Tracks start on a grid of `trackSpacing` pixels at the first frame and again at the middle
-    /// frame (so queries with t_src > 0 are exercised); a track is visible where its surface
-    /// point is the first hit of its pixel's ray, inside the image.
+    /// frame (so queries with t_src > 0 are exercised) and are followed by `TrackFollower`.
+    /// Occlusion bits come from exact ray casts: bit 0 where the pixel's surface point is not the
+    /// first hit of its own ray in the next frame (or leaves the view).
     public init(scene: Scene, trackSpacing: Int = 16) {
         let renderer = SceneRenderer(scene: scene)
         let (t, h, w) = (scene.frameCount, scene.height, scene.width)
@@ -43,26 +54,32 @@ public struct SceneTruth: Sendable {
         var xyz = Tensor<Float>(shape: [n, t, 3], repeating: .nan)
         var visible = Tensor<UInt8>(shape: [n, t], repeating: 0)
         var confidence = Tensor<UInt8>(shape: [n, t], repeating: 0)
-        let worldFromReference = poses[0].worldFromCamera
-        let referenceFromWorld = worldFromReference.inverse
+        let referenceFromWorld = poses[0].worldFromCamera.inverse
+        let depthMaps = Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth))
+        let objectMaps = Tensor<UInt8>(shape: [t, h, w], storage: frames.flatMap { frame in frame.objectIndex.map { $0 < 0 ? Self.sky : UInt8($0) } })
+        let follower = TrackFollower(
+            width: w, height: h, intrinsics: Array(repeating: scene.intrinsics, count: t),
+            worldFromCamera: poses.map { referenceFromWorld * $0.worldFromCamera },
+            worldFromObject: scene.objects.indices.map { object in poses.map { referenceFromWorld * $0.worldFromObject[object] } },
+            depth: depthMaps, objectIndex: objectMaps)
         for (q, (start, i, j)) in queries.enumerated() {
-            let hit = frames[start].hits[i * w + j]!
-            query.storage[q * 3 ..< q * 3 + 3] = [Float(start), Float(j) + 0.5, Float(i) + 0.5]
+            let (u, v) = (Double(j) + 0.5, Double(i) + 0.5)
+            query.storage[q * 3 ..< q * 3 + 3] = [Float(start), Float(u), Float(v)]
+            let track = follower.follow(frame: start, u: u, v: v)!
             for frame in 0 ..< t {
-                let seen = renderer.isVisible(poses[frame], object: hit.object, pointInObject: hit.pointInObject)
-                let point = referenceFromWorld * (poses[frame].worldFromObject[hit.object] * hit.pointInObject)
                 let base = q * t + frame
+                let point = track.pointInWorld[frame]
                 xyz.storage[base * 3 ..< base * 3 + 3] = [Float(point.x), Float(point.y), Float(point.z)]
-                if let p = seen.uv {
+                if let p = track.uv[frame] {
                     uv.storage[base * 2 ..< base * 2 + 2] = [Float(p.x), Float(p.y)]
                     confidence.storage[base] = 255
                 }
-                visible.storage[base] = seen.visible ? 1 : 0
+                visible.storage[base] = track.visible[frame] ? 1 : 0
             }
         }
 
         let k = scene.intrinsics.matrix3x3.map(Float.init)
-        let depth = frames.flatMap(\.depth)
+        let depth = depthMaps.storage
         labels = ClipLabels(
             id: "\(scene.name)-\(String(format: "%06d-%06d", 0, t - 1))", source: "synth:\(scene.name)",
             referenceFrame: 0, fps: scene.fps, depthUnits: .metric,
@@ -72,10 +89,12 @@ public struct SceneTruth: Sendable {
             depthConfidence: Tensor(shape: [t, h, w], storage: depth.map { $0.isNaN ? 0 : 255 }),
             occlusion: occlusion,
             intrinsics: Tensor(shape: [t, 3, 3], storage: (0 ..< t).flatMap { _ in k }),
-            worldFromCamera: Tensor(shape: [t, 4, 4], storage: poses.flatMap { (referenceFromWorld * $0.worldFromCamera).matrix4x4.map(Float.init) }),
+            worldFromCamera: Tensor(shape: [t, 4, 4], storage: follower.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) }),
             tracks: TrackLabels(query: query, uv: uv, xyz: xyz, visible: visible, confidence: confidence),
             quality: ["label_origin": .text("synthetic ground truth")])
-        objectIndex = Tensor(shape: [t, h, w], storage: frames.flatMap(\.objectIndex))
+        objectIndex = objectMaps
+        worldFromObject = Tensor(shape: [scene.objects.count, t, 4, 4],
+                                 storage: follower.worldFromObject.flatMap { $0.flatMap { $0.matrix4x4.map(Float.init) } })
     }
 
     /// Pixels whose surface point is not visible at `poses` (occluded or out of view).

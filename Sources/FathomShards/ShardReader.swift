@@ -67,6 +67,20 @@ public final class ShardReader {
             quality: quality)
     }
 
+    /// An array stored outside the contract beside clip `id` (see `ExtraDataset`), or nil.
+    public func extra(_ id: String, _ path: String) throws(FathomError) -> ExtraDataset? {
+        var parts = path.split(separator: "/").map(String.init)
+        let name = parts.removeLast()
+        var group = try clipGroup(id)
+        for part in parts {
+            guard try group.childKind(part) == .group else { return nil }
+            group = try group.group(part)
+        }
+        guard try group.childKind(name) == .dataset else { return nil }
+        let dataset = try group.dataset(name)
+        return try dataset.dtypeName() == "uint8" ? .uint8(dataset.read(UInt8.self)) : .float32(dataset.readFloats())
+    }
+
     func clipGroup(_ id: String) throws(FathomError) -> HDF5Group {
         try root.group("clips").group(id)
     }

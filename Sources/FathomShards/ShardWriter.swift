@@ -43,8 +43,10 @@ public final class ShardWriter {
         if file != nil { abandon() }
     }
 
-    /// Appends one clip. Clip ids must be unique within the shard.
-    public func append(_ labels: ClipLabels) throws(FathomError) {
+    /// Appends one clip, and any `extras` keyed by their path inside the clip group (a group name
+    /// the contract does not use, then the dataset: "truth/object_index"). Clip ids must be unique
+    /// within the shard.
+    public func append(_ labels: ClipLabels, extras: [String: ExtraDataset] = [:]) throws(FathomError) {
         guard let clips else { preconditionFailure("append after finish or abandon of '\(path)'") }
         try labels.checkShapes()
         guard !clipIDs.contains(labels.id) else {
@@ -100,7 +102,27 @@ public final class ShardWriter {
         }
         try HDF5Dataset.create(in: tracks, "visible", labels.tracks.visible, storage: trackStorage(labels.tracks.visible.shape))
         try HDF5Dataset.create(in: tracks, "confidence", labels.tracks.confidence, storage: trackStorage(labels.tracks.confidence.shape))
+        for (path, extra) in extras.sorted(by: { $0.key < $1.key }) {
+            try writeExtra(extra, at: path, in: group)
+        }
         clipIDs.append(labels.id)
+    }
+
+    private func writeExtra(_ extra: ExtraDataset, at path: String, in clip: HDF5Group) throws(FathomError) {
+        var parts = path.split(separator: "/").map(String.init)
+        let name = parts.removeLast()
+        precondition(!parts.isEmpty && !["camera", "tracks"].contains(parts[0]), "extra '\(path)' must live in a group of its own")
+        var group = clip
+        for part in parts {
+            group = try group.childKind(part) == .group ? group.group(part) : group.createGroup(part)
+        }
+        func storage(_ shape: [Int]) -> HDF5Storage {
+            HDF5Storage(chunk: shape.count >= 3 ? [1] + shape.dropFirst() : nil, deflateLevel: shape.count >= 3 ? options.compressionLevel : nil)
+        }
+        switch extra {
+        case .uint8(let tensor): try HDF5Dataset.create(in: group, name, tensor, storage: storage(tensor.shape))
+        case .float32(let tensor): try HDF5Dataset.create(in: group, name, tensor, storage: storage(tensor.shape))
+        }
     }
 
     /// Depth rounded to half precision. Depth beyond float16's range (65504, e.g. the ground near

@@ -16,5 +16,5 @@ struct Fathom: ParsableCommand {
             Exit codes: 0 success, 1 some input invalid, 2 unreadable input, 64 usage or configuration error.
             """,
         version: FathomVersion.current,
-        subcommands: [SynthCommand.self, ValidateCommand.self, InspectCommand.self])
+        subcommands: [SynthCommand.self, ValidateCommand.self, InspectCommand.self, EvalCommand.self])
 }

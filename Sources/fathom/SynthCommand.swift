@@ -57,7 +57,7 @@ struct SynthCommand: ParsableCommand {
             let path = (out as NSString).appendingPathComponent("\(name).h5")
             let writer = try ShardWriter(path: path, header: ShardHeader(job: "synth", shardIndex: 0, shardCount: 1,
                                                                          configSHA256: configHash(name)), options: options)
-            try writer.append(truth.labels)
+            try writer.append(truth.labels, extras: truth.extras)
             try writer.finish()
             let seconds = Date().timeIntervalSince(start)
             written.append(["scene": name, "path": path, "frames": "\(frames)", "tracks": "\(truth.labels.tracks.count)",

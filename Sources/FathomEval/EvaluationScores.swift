@@ -1,0 +1,71 @@
+/// Scores of one label clip against its ground truth. A group is nil when the labels do not carry
+/// what it measures, a figure is nil when it is undefined for the clip (ATE of a static camera).
+public struct ClipScores: Sendable, Codable, Equatable {
+    public var clip: String
+    public var truth: String
+    public var frames: Int
+    public var depth: DepthScores?
+    public var cameras: CameraScores?
+    public var tracks2D: TrackScores?
+    public var tracks3D: Track3DScores?
+    public var occlusion: OcclusionScores?
+}
+
+/// Depth after per-clip median scale alignment, on pixels where the truth has depth.
+public struct DepthScores: Sendable, Codable, Equatable {
+    /// Fraction of pixels with truth depth where the labels give a finite depth.
+    public var coverage: Double
+    public var absRel: Double
+    /// Fraction with max(d/d*, d*/d) < 1.25.
+    public var delta125: Double
+    /// The same on pixels with depth_confidence ≥ 128.
+    public var confidentCoverage: Double
+    public var confidentAbsRel: Double?
+    public var confidentDelta125: Double?
+    /// The scale that aligned the labels to the truth (1 for perfect metric depth).
+    public var scale: Double
+}
+
+public struct CameraScores: Sendable, Codable, Equatable {
+    /// RMSE of camera centres after Sim(3) alignment, divided by the truth path length; nil when
+    /// the truth camera does not move.
+    public var ateOverPathLength: Double?
+    /// RMSE of camera centres after Sim(3) alignment, in truth units.
+    public var ate: Double?
+    public var pathLength: Double
+    /// Mean rotation error of frame-to-frame relative rotations, degrees per frame.
+    public var rpeRotationDegrees: Double
+}
+
+/// TAP-Vid metrics, coordinates scaled to 256 × 256, query frames excluded.
+public struct TrackScores: Sendable, Codable, Equatable {
+    public var queries: Int
+    /// Queries on pixels where the truth sees nothing (sky), not scored.
+    public var skippedQueries: Int
+    /// Fraction of truth-visible points within 1, 2, 4, 8, 16 px.
+    public var within: [Double]
+    public var deltaAvg: Double
+    public var occlusionAccuracy: Double
+    public var jaccard: [Double]
+    public var averageJaccard: Double
+}
+
+/// TAPVid-3D's APD: points in each frame's camera, median-scaled, depth-adaptive thresholds.
+public struct Track3DScores: Sendable, Codable, Equatable {
+    public var apd3D: Double
+    public var within: [Double]
+    public var scale: Double
+}
+
+/// Bit 0 of the occlusion labels against true forward occlusion.
+public struct OcclusionScores: Sendable, Codable, Equatable {
+    public var precision: Double
+    public var recall: Double
+    public var f1: Double
+}
+
+/// All clips, and the mean of every figure over the clips that have it.
+public struct EvaluationReport: Sendable, Codable, Equatable {
+    public var clips: [ClipScores]
+    public var overall: [String: Double]
+}

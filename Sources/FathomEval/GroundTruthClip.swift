@@ -1,0 +1,58 @@
+import FathomCore
+import FathomScenes
+import FathomShards
+
+/// A synthetic scene's exact labels, read back from the shard `fathom synth` wrote: the labels
+/// themselves plus object masks and poses, so any query can be followed exactly.
+public struct GroundTruthClip: Sendable {
+    public let path: String
+    public let labels: ClipLabels
+    public let follower: TrackFollower
+    /// Truth frame position of each source frame number.
+    let frameOfIndex: [Int64: Int]
+
+    /// Reads the single clip of a truth shard at `path`.
+    public init(path: String) throws(FathomError) {
+        let reader = try ShardReader(path: path)
+        guard let id = try reader.clipIDs().first else {
+            throw FathomError("eval.badTruth", "'\(path)' holds no clip; write ground truth with 'fathom synth'")
+        }
+        let labels = try reader.clip(id)
+        guard case .uint8(let objectIndex)? = try reader.extra(id, "truth/object_index"),
+              case .float32(let objectPoses)? = try reader.extra(id, "truth/world_from_object") else {
+            throw FathomError("eval.badTruth", "'\(path)' has no truth/object_index and truth/world_from_object: it is not a ground-truth shard from 'fathom synth'")
+        }
+        let t = labels.frameCount
+        let objects = objectPoses.shape[0]
+        self.path = path
+        self.labels = labels
+        frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
+        follower = TrackFollower(
+            width: labels.width, height: labels.height,
+            intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },
+            worldFromCamera: (0 ..< t).map { labels.worldFromCameraOfFrame($0) },
+            worldFromObject: (0 ..< objects).map { k in (0 ..< t).map { RigidTransform(rowMajor4x4: objectPoses.storage, offset: (k * t + $0) * 16) } },
+            depth: labels.depth, objectIndex: objectIndex)
+    }
+}
+
+extension ClipLabels {
+    /// K of frame `t`.
+    public func intrinsicsOfFrame(_ t: Int) -> PinholeIntrinsics {
+        let k = intrinsics.storage[t * 9 ..< t * 9 + 9].map(Double.init)
+        return PinholeIntrinsics(fx: k[0], fy: k[4], cx: k[2], cy: k[5])
+    }
+
+    /// `world_from_camera` of frame `t`.
+    public func worldFromCameraOfFrame(_ t: Int) -> RigidTransform {
+        RigidTransform(rowMajor4x4: worldFromCamera.storage, offset: t * 16)
+    }
+}
+
+extension RigidTransform {
+    /// From 16 row-major values starting at `offset` (the last row is ignored).
+    public init(rowMajor4x4 m: [Float], offset: Int) {
+        let v = (0 ..< 12).map { Double(m[offset + $0]) }
+        self.init(rotation: Matrix3(rows: [v[0], v[1], v[2]], [v[4], v[5], v[6]], [v[8], v[9], v[10]]), translation: [v[3], v[7], v[11]])
+    }
+}

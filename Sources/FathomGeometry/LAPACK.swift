@@ -1,0 +1,25 @@
+import CLapack
+import FathomCore
+
+/// Dense linear algebra on LAPACKE/OpenBLAS, row-major. The one place in Fathom that calls LAPACK:
+/// `info < 0` is a programming error (precondition); `info > 0` throws, never an assert that
+/// release builds would skip.
+public enum LAPACK {
+    /// Singular value decomposition A = U diag(S) Vᵀ of a rows × columns matrix (full U and Vᵀ).
+    /// The corresponding C function is `LAPACKE_dgesvd`.
+    public static func svd(_ a: [Double], rows: Int, columns: Int) throws(FathomError) -> (u: [Double], s: [Double], vt: [Double]) {
+        precondition(a.count == rows * columns, "svd: \(a.count) values for a \(rows)×\(columns) matrix")
+        var copy = a
+        var s = [Double](repeating: 0, count: min(rows, columns))
+        var u = [Double](repeating: 0, count: rows * rows)
+        var vt = [Double](repeating: 0, count: columns * columns)
+        var superb = [Double](repeating: 0, count: max(1, min(rows, columns) - 1))
+        let info = LAPACKE_dgesvd(fathom_LAPACK_ROW_MAJOR(), CChar(UInt8(ascii: "A")), CChar(UInt8(ascii: "A")),
+                                  Int32(rows), Int32(columns), &copy, Int32(columns), &s, &u, Int32(rows), &vt, Int32(columns), &superb)
+        precondition(info >= 0, "LAPACKE_dgesvd: argument \(-info) is invalid")
+        guard info == 0 else {
+            throw FathomError("geometry.didNotConverge", "SVD of a \(rows)×\(columns) matrix did not converge (\(info) superdiagonals)")
+        }
+        return (u, s, vt)
+    }
+}

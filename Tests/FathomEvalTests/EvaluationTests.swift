@@ -1,0 +1,166 @@
+import FathomCore
+@testable import FathomEval
+import FathomScenes
+import FathomShards
+import FathomTestSupport
+import Foundation
+import Testing
+
+/// Perfect labels score perfectly; each known perturbation changes exactly the figures it should.
+@Suite struct EvaluationTests {
+    let directory = TemporaryDirectory()
+    let truth: SceneTruth
+    let truthClip: GroundTruthClip
+
+    init() throws {
+        let scene = SceneCatalog.scene("dynamic", width: 64, height: 48, frames: 6)!
+        truth = SceneTruth(scene: scene, trackSpacing: 8)
+        let path = directory.file("dynamic.h5")
+        let writer = try ShardWriter(path: path, header: SampleShards.header, options: .init(depthPrecision: .float32))
+        try writer.append(truth.labels, extras: truth.extras)
+        try writer.finish()
+        truthClip = try GroundTruthClip(path: path)
+    }
+
+    func score(_ labels: ClipLabels) throws -> ClipScores {
+        try ClipEvaluator(labels: labels, truth: truthClip).evaluate()
+    }
+
+    @Test func truthScoresPerfectly() throws {
+        let s = try score(truth.labels)
+        #expect(s.depth?.absRel == 0 && s.depth?.delta125 == 1 && s.depth?.coverage == 1)
+        #expect(try #require(s.cameras?.ate) < 1e-5, "ATE \(s.cameras?.ate ?? -1)")
+        #expect(try #require(s.cameras?.rpeRotationDegrees) < 1e-3)
+        #expect(s.tracks2D?.deltaAvg == 1 && s.tracks2D?.occlusionAccuracy == 1 && s.tracks2D?.averageJaccard == 1)
+        #expect(s.tracks2D?.skippedQueries == 0)
+        #expect(s.tracks3D?.apd3D == 1)
+        #expect(s.occlusion?.f1 == 1)
+    }
+
+    @Test func depthScaleDoesNotMatterButHolesDo() throws {
+        var labels = truth.labels
+        labels.depth.storage = labels.depth.storage.map { $0 * 2.5 }
+        let scaled = try #require(try score(labels).depth)
+        #expect(scaled.absRel < 1e-6 && abs(scaled.scale - 0.4) < 1e-6)
+        for i in stride(from: 0, to: labels.depth.count, by: 2) { labels.depth.storage[i] = .nan }
+        let holes = try #require(try score(labels).depth)
+        #expect(abs(holes.coverage - 0.5) < 0.02, "coverage \(holes.coverage)")
+    }
+
+    @Test func depthNoiseLowersDepthScores() throws {
+        var labels = truth.labels
+        var random = SplitMix(seed: 3)
+        labels.depth.storage = labels.depth.storage.map { $0 * Float(1 + 1.2 * (random.unit() - 0.5)) }
+        let noisy = try #require(try score(labels).depth)
+        #expect(noisy.absRel > 0.1, "AbsRel \(noisy.absRel)")
+        #expect(noisy.delta125 > 0.3 && noisy.delta125 < 0.9, "δ<1.25 \(noisy.delta125)")
+    }
+
+    @Test func aOnePointFivePixelShiftFailsOnlyTheOnePixelThreshold() throws {
+        var labels = truth.labels
+        let t = labels.frameCount
+        let shift = Float(1.5 * 64.0 / 256.0)  // 1.5 px at 256 px
+        for q in 0 ..< labels.tracks.count {
+            let start = Int(labels.tracks.query.storage[q * 3])
+            for frame in 0 ..< t where frame != start {
+                labels.tracks.uv.storage[(q * t + frame) * 2] += shift
+            }
+        }
+        let s = try #require(try score(labels).tracks2D)
+        #expect(s.within == [0, 1, 1, 1, 1])
+        #expect(abs(s.deltaAvg - 0.8) < 1e-12 && s.occlusionAccuracy == 1 && abs(s.averageJaccard - 0.8) < 1e-12)
+    }
+
+    @Test func flippedVisibilityLowersOcclusionAccuracy() throws {
+        var labels = truth.labels
+        labels.tracks.visible.storage = labels.tracks.visible.storage.map { 1 - $0 }
+        let s = try #require(try score(labels).tracks2D)
+        #expect(s.occlusionAccuracy == 0)
+        #expect(s.deltaAvg == 1, "positions are untouched")
+        #expect(s.averageJaccard < 0.5)
+    }
+
+    @Test func rotationDriftShowsInRPE() throws {
+        var labels = truth.labels
+        for frame in 0 ..< labels.frameCount {
+            let drift = RigidTransform(rotation: .rotation(axis: [0, 0, 1], angle: 0.2 * Double(frame) * .pi / 180), translation: .zero)
+            let pose = labels.worldFromCameraOfFrame(frame) * drift
+            labels.worldFromCamera.storage.replaceSubrange(frame * 16 ..< frame * 16 + 16, with: pose.matrix4x4.map(Float.init))
+        }
+        let s = try #require(try score(labels).cameras)
+        #expect(abs(s.rpeRotationDegrees - 0.2) < 0.005, "RPE \(s.rpeRotationDegrees)")
+    }
+
+    @Test func cameraTranslationNoiseShowsInATE() throws {
+        var labels = truth.labels
+        var random = SplitMix(seed: 5)
+        for frame in 1 ..< labels.frameCount {
+            for axis in 0 ..< 3 { labels.worldFromCamera.storage[frame * 16 + axis * 4 + 3] += Float(0.05 * (random.unit() - 0.5)) }
+        }
+        let s = try #require(try score(labels).cameras)
+        #expect(try #require(s.ateOverPathLength) > 0.001)
+        #expect(s.pathLength > 0)
+    }
+
+    @Test func scaled3DTracksKeepAPDButNoiseLowersIt() throws {
+        var labels = truth.labels
+        labels.tracks.xyz!.storage = labels.tracks.xyz!.storage.map { $0 * 3 }
+        labels.worldFromCamera.storage = labels.worldFromCamera.storage.enumerated().map { i, v in i % 16 == 3 || i % 16 == 7 || i % 16 == 11 ? v * 3 : v }
+        #expect(try #require(try score(labels).tracks3D?.apd3D) > 0.999)
+        var random = SplitMix(seed: 9)
+        labels.tracks.xyz!.storage = labels.tracks.xyz!.storage.map { $0 + Float(3 * (random.unit() - 0.5)) }
+        #expect(try #require(try score(labels).tracks3D?.apd3D) < 0.9)
+    }
+
+    @Test func occlusionBitsAreScoredAgainstTruth() throws {
+        var labels = truth.labels
+        labels.occlusion.storage = labels.occlusion.storage.map { $0 & ~1 }
+        let none = try #require(try score(labels).occlusion)
+        #expect(none.recall == 0 && none.f1 == 0)
+        labels.occlusion.storage = labels.occlusion.storage.map { $0 | 1 }
+        let all = try #require(try score(labels).occlusion)
+        #expect(all.recall == 1 && all.precision < 0.5)
+    }
+
+    @Test func labelsAtHalfResolutionAreScaled() throws {
+        let full = truth.labels
+        let (t, h, w) = (full.frameCount, full.height / 2, full.width / 2)
+        var half = full
+        func downsample<E>(_ x: Tensor<E>, channels: Int = 1) -> Tensor<E> {
+            var out: [E] = []
+            for f in 0 ..< t { for i in 0 ..< h { for j in 0 ..< w { for c in 0 ..< channels {
+                out.append(x.storage[((f * full.height + 2 * i + 1) * full.width + 2 * j + 1) * channels + c])
+            } } } }
+            return Tensor(shape: channels == 1 ? [t, h, w] : [t, h, w, channels], storage: out)
+        }
+        half.depth = downsample(full.depth)
+        half.depthConfidence = downsample(full.depthConfidence)
+        half.occlusion = downsample(full.occlusion)
+        half.rgb = full.rgb.map { downsample($0, channels: 3) }
+        half.intrinsics.storage = full.intrinsics.storage.enumerated().map { i, v in i % 9 < 6 ? v / 2 : v }
+        half.tracks.query.storage = full.tracks.query.storage.enumerated().map { i, v in i % 3 == 0 ? v : v / 2 }
+        half.tracks.uv.storage = full.tracks.uv.storage.map { $0 / 2 }
+        let s = try score(half)
+        #expect(s.depth?.absRel == 0 && s.depth?.coverage == 1)
+        #expect(s.tracks2D?.deltaAvg == 1 && s.tracks2D?.occlusionAccuracy == 1)
+        #expect(try #require(s.occlusion?.f1) > 0.8)
+    }
+
+    @Test func sourceNamesTheScene() {
+        #expect(Evaluation.sceneName(ofSource: "scenes/orbit.mp4") == "orbit")
+        #expect(Evaluation.sceneName(ofSource: "synth:pan") == "pan")
+    }
+}
+
+/// Deterministic uniform numbers in [0, 1) for perturbations.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
