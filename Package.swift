@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
+        .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
     ],
