@@ -34,6 +34,9 @@ let package = Package(
         // Value types every stage shares: tensors, cameras, rigid transforms, clip labels, errors. No C.
         .target(name: "FathomCore"),
 
+        // Vision: image pyramids, dense optical flow, occlusion, long 2D tracks.
+        .target(name: "FathomVision", dependencies: ["FathomCore"]),
+
         // Geometry kernel: linear algebra, solvers, RANSAC, alignment, bundle adjustment.
         .target(name: "FathomGeometry", dependencies: ["CLapack", "FathomCore"]),
 
@@ -47,7 +50,7 @@ let package = Package(
             resources: [.embedInCode("Schema/fathom.shard-1.json")]),
 
         // `fathom eval`: the field's metrics of labels against synthetic ground truth.
-        .target(name: "FathomEval", dependencies: ["FathomCore", "FathomGeometry", "FathomScenes", "FathomShards"]),
+        .target(name: "FathomEval", dependencies: ["FathomCore", "FathomGeometry", "FathomScenes", "FathomShards", "FathomVision"]),
 
         // The command-line tool: one file per command, no logic of its own.
         .executableTarget(
@@ -59,7 +62,7 @@ let package = Package(
             ]),
 
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
-        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomShards", "FathomTestSupport"],
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),

@@ -11,6 +11,23 @@ public struct GroundTruthClip: Sendable {
     /// Truth frame position of each source frame number.
     let frameOfIndex: [Int64: Int]
 
+    /// The truth of a scene rendered in this process (benchmarks and tests), as if read back.
+    public init(_ truth: SceneTruth, name: String) {
+        let labels = truth.labels
+        let t = labels.frameCount
+        path = name
+        self.labels = labels
+        frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
+        follower = TrackFollower(
+            width: labels.width, height: labels.height,
+            intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },
+            worldFromCamera: (0 ..< t).map { labels.worldFromCameraOfFrame($0) },
+            worldFromObject: (0 ..< truth.worldFromObject.shape[0]).map { k in
+                (0 ..< t).map { RigidTransform(rowMajor4x4: truth.worldFromObject.storage, offset: (k * t + $0) * 16) }
+            },
+            depth: labels.depth, objectIndex: truth.objectIndex)
+    }
+
     /// Reads the single clip of a truth shard at `path`.
     public init(path: String) throws(FathomError) {
         let reader = try ShardReader(path: path)

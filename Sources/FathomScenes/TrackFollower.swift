@@ -48,12 +48,13 @@ public struct TrackFollower: Sendable {
     /// The track of the surface seen at pixel (u, v) of `frame`, or nil where nothing is seen.
     /// Depth between pixel centres is interpolated (in inverse depth, exact for planes) when the
     /// four neighbours see the same object, else taken from the nearest pixel.
-    public func follow(frame: Int, u: Double, v: Double) -> Track? {
+    /// With `through`, only frames `frame...through` are followed (arrays start at `frame`).
+    public func follow(frame: Int, u: Double, v: Double, through last: Int? = nil) -> Track? {
         guard let (object, z) = surface(frame: frame, u: u, v: v) else { return nil }
         let pointInWorld = worldFromCamera[frame] * intrinsics[frame].unproject([u, v], depth: z)
         let pointInObject = worldFromObject[object][frame].inverse * pointInWorld
         var track = Track(object: object, uv: [], visible: [], pointInCamera: [], pointInWorld: [])
-        for t in 0 ..< frameCount {
+        for t in last.map({ frame ... $0 }) ?? 0 ... frameCount - 1 {
             let world = worldFromObject[object][t] * pointInObject
             let camera = worldFromCamera[t].inverse * world
             track.pointInWorld.append(world)

@@ -6,6 +6,7 @@
 import FathomCore
 import FathomShards
 import FathomTestSupport
+import FathomVision
 import Foundation
 
 /// Writes N clips of the 320×240×48 `orbit` scene (exact labels, realistic content) into one shard
@@ -43,6 +44,14 @@ func option(_ name: String, _ fallback: String) -> String {
 
 do {
     switch CommandLine.arguments.dropFirst().first {
+    case "flow":
+        try benchmarkFlow(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
+                          width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "12"))!,
+                          preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "tracks":
+        try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
+                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
+                            preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
     case "writer":
         try benchmarkWriter(out: option("out", NSTemporaryDirectory()), clips: Int(option("clips", "4"))!, repeats: Int(option("repeat", "3"))!)
     default:

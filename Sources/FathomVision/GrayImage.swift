@@ -1,0 +1,93 @@
+/// A single-channel float image, row-major, intensities 0–255: what the flow engine works on.
+public struct GrayImage: Sendable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [Float]
+
+    public init(width: Int, height: Int, pixels: [Float]) {
+        precondition(pixels.count == width * height, "GrayImage \(width)×\(height) needs \(width * height) pixels, got \(pixels.count)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    public init(width: Int, height: Int, repeating value: Float = 0) {
+        self.init(width: width, height: height, pixels: [Float](repeating: value, count: width * height))
+    }
+
+    /// Luma (BT.601 weights) of interleaved RGB8 pixels.
+    public init(rgb: ArraySlice<UInt8>, width: Int, height: Int) {
+        precondition(rgb.count == width * height * 3, "RGB image \(width)×\(height) needs \(width * height * 3) bytes, got \(rgb.count)")
+        var pixels = [Float](repeating: 0, count: width * height)
+        rgb.withUnsafeBufferPointer { source in
+            pixels.withUnsafeMutableBufferPointer { out in
+                for i in 0 ..< width * height {
+                    out[i] = 0.299 * Float(source[3 * i]) + 0.587 * Float(source[3 * i + 1]) + 0.114 * Float(source[3 * i + 2])
+                }
+            }
+        }
+        self.init(width: width, height: height, pixels: pixels)
+    }
+
+    /// Half the size (rounded down), each pixel the mean of a 2 × 2 block: area averaging keeps
+    /// the coarse levels free of aliasing.
+    public func halved() -> GrayImage {
+        let (w, h) = (width / 2, height / 2)
+        var out = [Float](repeating: 0, count: w * h)
+        pixels.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0 ..< h {
+                    let r0 = 2 * i * width
+                    let r1 = r0 + width
+                    for j in 0 ..< w {
+                        o[i * w + j] = 0.25 * (p[r0 + 2 * j] + p[r0 + 2 * j + 1] + p[r1 + 2 * j] + p[r1 + 2 * j + 1])
+                    }
+                }
+            }
+        }
+        return GrayImage(width: w, height: h, pixels: out)
+    }
+
+    /// x and y derivatives by the 3 × 3 Sobel operator / 8 (units: intensity per pixel), with the
+    /// border replicated.
+    public func gradients() -> (x: GrayImage, y: GrayImage) {
+        var gx = [Float](repeating: 0, count: width * height)
+        var gy = gx
+        let (w, h) = (width, height)
+        pixels.withUnsafeBufferPointer { p in
+            gx.withUnsafeMutableBufferPointer { ox in
+                gy.withUnsafeMutableBufferPointer { oy in
+                    for i in 0 ..< h {
+                        let up = max(i - 1, 0) * w
+                        let mid = i * w
+                        let down = min(i + 1, h - 1) * w
+                        for j in 0 ..< w {
+                            let l = max(j - 1, 0)
+                            let r = min(j + 1, w - 1)
+                            ox[mid + j] = ((p[up + r] - p[up + l]) + 2 * (p[mid + r] - p[mid + l]) + (p[down + r] - p[down + l])) / 8
+                            oy[mid + j] = ((p[down + l] - p[up + l]) + 2 * (p[down + j] - p[up + j]) + (p[down + r] - p[up + r])) / 8
+                        }
+                    }
+                }
+            }
+        }
+        return (GrayImage(width: w, height: h, pixels: gx), GrayImage(width: w, height: h, pixels: gy))
+    }
+}
+
+/// Bilinear sample of a row-major image at (x, y) in pixel-index coordinates (pixel (i, j) at
+/// x = j, y = i), the border replicated.
+@inline(__always)
+func sampleBilinear(_ p: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
+    let xc = min(max(x, 0), Float(width - 1))
+    let yc = min(max(y, 0), Float(height - 1))
+    let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)
+    let y0 = min(Int(yc), height - 2 < 0 ? 0 : height - 2)
+    let fx = xc - Float(x0)
+    let fy = yc - Float(y0)
+    let x1 = min(x0 + 1, width - 1)
+    let y1 = min(y0 + 1, height - 1)
+    let top = p[y0 * width + x0] + fx * (p[y0 * width + x1] - p[y0 * width + x0])
+    let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
+    return top + fy * (bottom - top)
+}

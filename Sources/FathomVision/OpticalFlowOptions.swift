@@ -1,0 +1,70 @@
+/// Settings of the dense optical flow (`DenseOpticalFlow`), with quality/speed presets.
+public struct OpticalFlowOptions: Sendable, Equatable {
+    /// The presets trade accuracy for speed; `.balanced` is the default.
+    public enum Preset: String, Sendable, CaseIterable {
+        /// Half-resolution patches, no refinement at the finest level: fastest.
+        case fast
+        /// Full resolution, overlapping 8 px patches, variational refinement at every level.
+        case balanced
+        /// Denser patches and more refinement iterations.
+        case quality
+    }
+
+    /// Side of the square patches matched by inverse search, pixels.
+    public var patchSize: Int
+    /// Distance between neighbouring patch positions, pixels (< patchSize: patches overlap).
+    public var patchStride: Int
+    /// Finest pyramid level computed (0 = full resolution); finer levels are upsampled.
+    public var finestLevel: Int
+    /// Gauss–Newton iterations of the inverse search per patch.
+    public var searchIterations: Int
+    /// Fixed-point iterations of variational refinement per level (0: none).
+    public var refinementIterations: Int
+    /// Successive over-relaxation sweeps per fixed-point iteration.
+    public var relaxationSweeps: Int
+    /// Weights of smoothness, brightness constancy and gradient constancy.
+    public var smoothnessWeight: Float
+    public var brightnessWeight: Float
+    public var gradientWeight: Float
+
+    public init(_ preset: Preset = .balanced) {
+        switch preset {
+        case .fast:
+            self.init(patchSize: 8, patchStride: 4, finestLevel: 1, searchIterations: 12, refinementIterations: 3)
+        case .balanced:
+            self.init(patchSize: 8, patchStride: 4, finestLevel: 0, searchIterations: 16, refinementIterations: 5)
+        case .quality:
+            self.init(patchSize: 8, patchStride: 3, finestLevel: 0, searchIterations: 24, refinementIterations: 8)
+        }
+    }
+
+    public init(patchSize: Int, patchStride: Int, finestLevel: Int, searchIterations: Int, refinementIterations: Int,
+                relaxationSweeps: Int = 5, smoothnessWeight: Float = 20, brightnessWeight: Float = 5, gradientWeight: Float = 10) {
+        precondition(patchSize >= 4 && patchStride >= 1 && patchStride <= patchSize, "patch size \(patchSize), stride \(patchStride)")
+        self.patchSize = patchSize
+        self.patchStride = patchStride
+        self.finestLevel = finestLevel
+        self.searchIterations = searchIterations
+        self.refinementIterations = refinementIterations
+        self.relaxationSweeps = relaxationSweeps
+        self.smoothnessWeight = smoothnessWeight
+        self.brightnessWeight = brightnessWeight
+        self.gradientWeight = gradientWeight
+    }
+
+    /// The coarsest level for an image of this size: where patches still cover a few percent of
+    /// the image, so large motions shrink to a few pixels.
+    public func coarsestLevel(width: Int, height: Int) -> Int {
+        let ratio = Double(max(width, height)) / Double(4 * patchSize)
+        return max(finestLevel, Int((ratio > 1 ? log2(ratio) : 0).rounded()))
+    }
+
+    /// Pyramid levels a frame needs for this flow.
+    public func pyramidLevels(width: Int, height: Int) -> Int {
+        coarsestLevel(width: width, height: height) + 1
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

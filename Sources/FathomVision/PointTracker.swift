@@ -1,0 +1,279 @@
+import FathomCore
+
+/// Settings of long-range point tracking.
+public struct TrackingOptions: Sendable, Equatable {
+    /// Grid spacing of queries, pixels: at the first frame, and for new surface later.
+    public var spacing: Int
+    /// Frames an occluded point is extrapolated and searched for before it is given up.
+    public var reacquireFrames: Int
+    /// Whether to start new tracks where surface appears that no track covers.
+    public var seedNewSurface: Bool
+    /// Upper bound on tracks per clip.
+    public var maxTracks: Int
+
+    public init(spacing: Int = 8, reacquireFrames: Int = 8, seedNewSurface: Bool = true, maxTracks: Int = 20_000) {
+        self.spacing = spacing
+        self.reacquireFrames = reacquireFrames
+        self.seedNewSurface = seedNewSurface
+        self.maxTracks = maxTracks
+    }
+}
+
+/// Everything a tracker needs about a clip, computed once: frames, flows both ways, and where
+/// surfaces disappear (occlusion bit 0) and appear (bit 1).
+public struct ClipMotion: Sendable {
+    public let images: [GrayImage]
+    /// forward[t]: frame t → t + 1; backward[t]: frame t + 1 → t.
+    public let forward: [FlowField]
+    public let backward: [FlowField]
+    /// hiddenNext[t]: pixels of frame t not visible in t + 1; hiddenPrevious[t]: not visible in t − 1.
+    public let hiddenNext: [[Bool]]
+    public let hiddenPrevious: [[Bool]]
+
+    public init(images: [GrayImage], forward: [FlowField], backward: [FlowField], hiddenNext: [[Bool]], hiddenPrevious: [[Bool]]) {
+        self.images = images
+        self.forward = forward
+        self.backward = backward
+        self.hiddenNext = hiddenNext
+        self.hiddenPrevious = hiddenPrevious
+    }
+
+    public var width: Int { images[0].width }
+    public var height: Int { images[0].height }
+    public var frameCount: Int { images.count }
+}
+
+/// Long 2D tracks by chaining flow, with drift control and re-acquisition after occlusion.
+///
+/// Each step moves a point by the flow at its position, then re-aligns it to the appearance of its
+/// source patch (a small Lucas–Kanade correction, accepted only when it improves the match and
+/// stays under a pixel), which stops the random-walk drift of plain chaining. A point whose pixel
+/// is flagged as hidden in the next frame becomes invisible and is carried at its last velocity
+/// while the tracker looks for its source patch again; found within `reacquireFrames`, it is
+/// visible again, else it is lost (NaN). Queries start on a grid at frame 0 and, where surface
+/// appears that no visible track covers, at later frames; each is tracked forwards and backwards.
+public struct PointTracker: Sendable {
+    public let options: TrackingOptions
+
+    public init(options: TrackingOptions = .init()) {
+        self.options = options
+    }
+
+    public func track(_ motion: ClipMotion) -> TrackLabels {
+        let (w, h, t) = (motion.width, motion.height, motion.frameCount)
+        let s = options.spacing
+        var queries: [SIMD3<Float>] = []  // (t_src, x, y) in pixel-index coordinates
+        for i in stride(from: s / 2, to: h, by: s) {
+            for j in stride(from: s / 2, to: w, by: s) { queries.append([0, Float(j), Float(i)]) }
+        }
+        var paths = follow(Array(queries.prefix(options.maxTracks)), motion)
+        queries = Array(queries.prefix(options.maxTracks))
+        if options.seedNewSurface {
+            for frame in 1 ..< t where queries.count < options.maxTracks {
+                let cellsX = (w + s - 1) / s
+                var covered = [Bool](repeating: false, count: cellsX * ((h + s - 1) / s))
+                for path in paths where path.visible[frame] {
+                    let p = path.position[frame]
+                    let (cx, cy) = (Int(p.x) / s, Int(p.y) / s)
+                    if cx >= 0, cy >= 0, p.x < Float(w), p.y < Float(h) { covered[cy * cellsX + cx] = true }
+                }
+                var seeds: [SIMD3<Float>] = []
+                for i in stride(from: s / 2, to: h, by: s) {
+                    for j in stride(from: s / 2, to: w, by: s) where !covered[(i / s) * cellsX + j / s] {
+                        seeds.append([Float(frame), Float(j), Float(i)])
+                    }
+                }
+                seeds = Array(seeds.prefix(options.maxTracks - queries.count))
+                queries += seeds
+                paths += follow(seeds, motion)
+            }
+        }
+        let n = queries.count
+        var query = [Float](repeating: 0, count: n * 3)
+        var uv = [Float](repeating: .nan, count: n * t * 2)
+        var visible = [UInt8](repeating: 0, count: n * t)
+        var confidence = visible
+        for (q, path) in paths.enumerated() {
+            query[q * 3 ..< q * 3 + 3] = [queries[q].x, queries[q].y + 0.5, queries[q].z + 0.5]
+            for frame in 0 ..< t where path.position[frame].x.isFinite {
+                uv[(q * t + frame) * 2] = path.position[frame].x + 0.5
+                uv[(q * t + frame) * 2 + 1] = path.position[frame].y + 0.5
+                visible[q * t + frame] = path.visible[frame] ? 1 : 0
+                confidence[q * t + frame] = path.confidence[frame]
+            }
+        }
+        return TrackLabels(query: Tensor(shape: [n, 3], storage: query), uv: Tensor(shape: [n, t, 2], storage: uv), xyz: nil,
+                           visible: Tensor(shape: [n, t], storage: visible), confidence: Tensor(shape: [n, t], storage: confidence))
+    }
+
+    /// One tracked point through the clip, in pixel-index coordinates.
+    struct Path {
+        var position: [SIMD2<Float>]
+        var visible: [Bool]
+        var confidence: [UInt8]
+    }
+
+    private func follow(_ queries: [SIMD3<Float>], _ motion: ClipMotion) -> [Path] {
+        var paths = [Path](repeating: Path(position: [], visible: [], confidence: []), count: queries.count)
+        paths.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            parallelRows(queries.count, minimumWork: motion.frameCount * 400) { q in
+                out[q] = followOne(queries[q], motion)
+            }
+        }
+        return paths
+    }
+
+    private func followOne(_ query: SIMD3<Float>, _ motion: ClipMotion) -> Path {
+        let t = motion.frameCount
+        let start = Int(query.x)
+        let origin = SIMD2(query.y, query.z)
+        var path = Path(position: Array(repeating: SIMD2(.nan, .nan), count: t), visible: Array(repeating: false, count: t),
+                        confidence: Array(repeating: 0, count: t))
+        path.position[start] = origin
+        path.visible[start] = true
+        path.confidence[start] = 255
+        let template = Patch(motion.images[start], at: origin)
+        for direction in [1, -1] {
+            var position = origin
+            var velocity = SIMD2<Float>(0, 0)
+            var hiddenFor = 0
+            var frame = start
+            while frame + direction >= 0 && frame + direction < t {
+                let next = frame + direction
+                let flow = direction > 0 ? motion.forward[frame] : motion.backward[next]
+                let hiddenMask = direction > 0 ? motion.hiddenNext[frame] : motion.hiddenPrevious[frame]
+                if hiddenFor == 0 {
+                    let pixel = Int(position.y.rounded()) * motion.width + Int(position.x.rounded())
+                    let inside = position.x >= 0 && position.y >= 0 && position.x <= Float(motion.width - 1) && position.y <= Float(motion.height - 1)
+                    let step = flow.sample(x: position.x, y: position.y)
+                    if inside && !hiddenMask[min(max(pixel, 0), hiddenMask.count - 1)] {
+                        var moved = position + step
+                        moved = template.align(in: motion.images[next], near: moved, maxShift: 1) ?? moved
+                        velocity = moved - position
+                        position = moved
+                        let visible = isInside(position, motion)
+                        path.position[next] = position
+                        path.visible[next] = visible
+                        path.confidence[next] = visible ? 255 : 64
+                        if !visible { hiddenFor = 1 }
+                        frame = next
+                        continue
+                    }
+                    velocity = step
+                    hiddenFor = 1
+                }
+                // Hidden: carry the point at its last velocity and look for its source patch again.
+                position += velocity
+                if let found = template.align(in: motion.images[next], near: position, maxShift: 2),
+                   isInside(found, motion), template.matches(motion.images[next], at: found) {
+                    position = found
+                    hiddenFor = 0
+                    path.position[next] = position
+                    path.visible[next] = true
+                    path.confidence[next] = 160
+                } else {
+                    hiddenFor += 1
+                    if hiddenFor > options.reacquireFrames { break }
+                    path.position[next] = position
+                    path.confidence[next] = 32
+                }
+                frame = next
+            }
+        }
+        return path
+    }
+
+    private func isInside(_ p: SIMD2<Float>, _ motion: ClipMotion) -> Bool {
+        p.x >= -0.5 && p.y >= -0.5 && p.x < Float(motion.width) - 0.5 && p.y < Float(motion.height) - 0.5
+    }
+}
+
+/// A small mean-normalised patch of a frame, matched elsewhere by translation-only Lucas–Kanade.
+struct Patch {
+    static let radius = 4
+    static let side = 2 * radius + 1
+    let values: [Float]
+    let gradientX: [Float]
+    let gradientY: [Float]
+    let hessian: (xx: Float, xy: Float, yy: Float)
+    let energy: Float
+
+    init(_ image: GrayImage, at centre: SIMD2<Float>) {
+        var values = [Float](repeating: 0, count: Self.side * Self.side)
+        image.pixels.withUnsafeBufferPointer { p in
+            for k in 0 ..< values.count {
+                values[k] = sampleBilinear(p, width: image.width, height: image.height,
+                                           x: centre.x + Float(k % Self.side - Self.radius), y: centre.y + Float(k / Self.side - Self.radius))
+            }
+        }
+        let mean = values.reduce(0, +) / Float(values.count)
+        values = values.map { $0 - mean }
+        var gx = [Float](repeating: 0, count: values.count)
+        var gy = gx
+        var xx: Float = 0, xy: Float = 0, yy: Float = 0
+        for k in 0 ..< values.count {
+            let (i, j) = (k / Self.side, k % Self.side)
+            gx[k] = (values[i * Self.side + min(j + 1, Self.side - 1)] - values[i * Self.side + max(j - 1, 0)]) / 2
+            gy[k] = (values[min(i + 1, Self.side - 1) * Self.side + j] - values[max(i - 1, 0) * Self.side + j]) / 2
+            xx += gx[k] * gx[k]; xy += gx[k] * gy[k]; yy += gy[k] * gy[k]
+        }
+        self.values = values
+        gradientX = gx
+        gradientY = gy
+        hessian = (xx, xy, yy)
+        energy = values.reduce(0) { $0 + $1 * $1 }
+    }
+
+    /// Mean-normalised samples of `image` around `centre`.
+    func sample(_ image: GrayImage, at centre: SIMD2<Float>) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        image.pixels.withUnsafeBufferPointer { p in
+            for k in 0 ..< out.count {
+                out[k] = sampleBilinear(p, width: image.width, height: image.height,
+                                        x: centre.x + Float(k % Self.side - Self.radius), y: centre.y + Float(k / Self.side - Self.radius))
+            }
+        }
+        let mean = out.reduce(0, +) / Float(out.count)
+        return out.map { $0 - mean }
+    }
+
+    /// The position near `guess` where `image` best matches the patch, if the search converges
+    /// within `maxShift` pixels and improves on the guess.
+    func align(in image: GrayImage, near guess: SIMD2<Float>, maxShift: Float) -> SIMD2<Float>? {
+        let det = hessian.xx * hessian.yy - hessian.xy * hessian.xy
+        guard det > 1e-3 * (hessian.xx + hessian.yy) * (hessian.xx + hessian.yy) + 1e-6 else { return nil }
+        var position = guess
+        let initial = ssd(sample(image, at: guess))
+        for _ in 0 ..< 6 {
+            let warped = sample(image, at: position)
+            var bx: Float = 0, by: Float = 0
+            for k in 0 ..< values.count {
+                let r = warped[k] - values[k]
+                bx += gradientX[k] * r
+                by += gradientY[k] * r
+            }
+            let step = SIMD2((hessian.yy * bx - hessian.xy * by) / det, (hessian.xx * by - hessian.xy * bx) / det)
+            position -= step
+            if (step * step).sum() < 1e-4 { break }
+        }
+        let shift = position - guess
+        guard (shift * shift).sum() <= maxShift * maxShift, ssd(sample(image, at: position)) < initial else { return nil }
+        return position
+    }
+
+    /// Whether `image` at `centre` looks like the patch: normalised cross-correlation above 0.8.
+    func matches(_ image: GrayImage, at centre: SIMD2<Float>) -> Bool {
+        let other = sample(image, at: centre)
+        var cross: Float = 0, otherEnergy: Float = 0
+        for k in 0 ..< values.count {
+            cross += values[k] * other[k]
+            otherEnergy += other[k] * other[k]
+        }
+        return energy > 1 && otherEnergy > 1 && cross / (energy * otherEnergy).squareRoot() > 0.8
+    }
+
+    private func ssd(_ other: [Float]) -> Float {
+        zip(values, other).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+    }
+}

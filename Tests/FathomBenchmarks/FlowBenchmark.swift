@@ -1,0 +1,45 @@
+import FathomEval
+import FathomScenes
+import FathomVision
+import Foundation
+
+/// Forward + backward flow of consecutive frames of the synthetic scenes: pairs per second and
+/// end-point error against the exact flow, per scene. Frames are the lossless renders.
+func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, preset: OpticalFlowOptions.Preset) throws {
+    let engine = DenseOpticalFlow(options: OpticalFlowOptions(preset))
+    for name in scenes {
+        guard let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames) else {
+            throw NSError(domain: "fathom-bench", code: 64, userInfo: [NSLocalizedDescriptionKey: "unknown scene \(name)"])
+        }
+        let truth = SceneTruth(scene: scene, trackSpacing: 16)
+        let clip = GroundTruthClip(truth, name: name)
+        let rgb = truth.labels.rgb!
+        let images = (0 ..< frames).map { GrayImage(rgb: rgb.storage[$0 * width * height * 3 ..< ($0 + 1) * width * height * 3], width: width, height: height) }
+        var seconds = 0.0
+        var errorAll = 0.0
+        var errorVisible = 0.0
+        var previous: FlowField?
+        var pyramids: [FramePyramid] = []
+        var start = DispatchTime.now().uptimeNanoseconds
+        pyramids = images.map { engine.pyramid($0) }
+        seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for t in 0 ..< frames - 1 {
+            start = DispatchTime.now().uptimeNanoseconds
+            let forward = engine.flow(from: pyramids[t], to: pyramids[t + 1], initial: previous)
+            let backward = engine.flow(from: pyramids[t + 1], to: pyramids[t], initial: nil)
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            _ = backward
+            previous = forward
+            let exact = clip.forwardFlow(frame: t)
+            errorAll += endPointError(forward, exact.flow)
+            errorVisible += endPointError(forward, exact.flow) { exact.visible[$0] }
+        }
+        let pairs = Double(frames - 1)
+        let result: [String: Any] = [
+            "benchmark": "flow", "scene": name, "width": width, "height": height, "preset": preset.rawValue, "pairs": frames - 1,
+            "pairs_per_second": pairs / seconds, "ms_per_pair": seconds / pairs * 1000,
+            "epe_all": errorAll / pairs, "epe_visible": errorVisible / pairs,
+        ]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
