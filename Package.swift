@@ -2,7 +2,7 @@
 // Fathom: turns video corpora into 4D pseudo-labels (depth, cameras, tracks, occlusion) in HDF5 shards.
 //
 // Targets follow the data flow, bottom to top (see ARCHITECTURE.md):
-//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomScenes, FathomShards → fathom.
+//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → fathom.
 // A target may depend only on targets below it.
 import PackageDescription
 
@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "fathom", targets: ["fathom"]),
         .library(name: "FathomShards", targets: ["FathomShards"]),
+        .library(name: "FathomMedia", targets: ["FathomMedia"]),
         .library(name: "FathomScenes", targets: ["FathomScenes"]),
         .library(name: "FathomCore", targets: ["FathomCore"]),
     ],
@@ -40,6 +41,9 @@ let package = Package(
         // Geometry kernel: linear algebra, solvers, RANSAC, alignment, bundle adjustment.
         .target(name: "FathomGeometry", dependencies: ["CLapack", "FathomCore"]),
 
+        // Video in and out: probe, decode, scale, sample, cut clips at shots; encode RGB frames. Only stage calling FFmpeg.
+        .target(name: "FathomMedia", dependencies: ["CFFmpeg", "FathomCore"]),
+
         // Synthetic scenes with exact geometry: the yardstick every label is measured against.
         .target(name: "FathomScenes", dependencies: ["FathomCore", "FathomShards"]),
 
@@ -56,19 +60,20 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomEval", "FathomScenes", "FathomShards",
+                "FathomCore", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
-        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
+        .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
     ],
     swiftLanguageModes: [.v6]

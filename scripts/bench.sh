@@ -21,3 +21,46 @@ for r in (f, h):
     print(f"{r['writer']:8} {r['mb_per_s']:11.1f} {r['bytes_per_frame']:12.0f} {r['seconds']:8.3f}")
 print(f"fathom / h5py throughput: {f['mb_per_s'] / h['mb_per_s']:.2f}x")
 PY
+
+echo
+echo "== decode: H.264 10 s at 30 fps -> clips of RGB8 + luma at long side 512 with shot detection, vs ffmpeg on the same file and threads"
+echo "   ffmpeg null: 'ffmpeg -threads N -i x -f null -' (decode only); ffmpeg scaled: also scales to the working size as rgb24"
+printf "%-10s %9s %8s %7s %12s %12s %14s %11s %13s\n" content size working threads "fathom fps" "ffmpeg null" "ffmpeg scaled" fathom/null fathom/scaled
+for content in testsrc2 mandelbrot; do
+  for size in 640x480 1280x720; do
+    video="$work/decode-$content-$size.mp4"
+    ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "$content=s=$size:r=30" -t 10 -c:v libx264 -preset veryfast -pix_fmt yuv420p "$video"
+    for threads in 1 2; do
+      "$bench" decode --input "$video" --threads "$threads" --repeat 3 | tee -a "$results" > "$work/decode.json"
+      python3 - "$work/decode.json" "$results" "$video" "$threads" "$content" "$size" <<'PY'
+import json, re, subprocess, sys
+fathom = json.load(open(sys.argv[1]))
+results, video, threads, content, size = sys.argv[2:7]
+width, height = fathom["working_size"].split("x")
+def ffmpeg_fps(filters):
+    best = float("inf")
+    for _ in range(3):
+        run = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", threads, "-i", video, *filters, "-f", "null", "-"],
+                             capture_output=True, text=True, check=True)
+        best = min(best, float(re.search(r"rtime=([0-9.]+)s", run.stderr).group(1)))
+    return fathom["frames"] / best
+null = ffmpeg_fps([])
+scaled = ffmpeg_fps(["-vf", f"scale={width}:{height}:flags=area,format=rgb24"])
+with open(results, "a") as out:
+    print(json.dumps({"benchmark": "decode", "decoder": "ffmpeg", "content": content, "size": size, "threads": int(threads),
+                      "null_fps": null, "scaled_fps": scaled, "fathom_fps": fathom["fps"]}, sort_keys=True), file=out)
+print(f"{content:10} {size:>9} {fathom['working_size']:>8} {threads:>7} {fathom['fps']:12.0f} {null:12.0f} {scaled:14.0f} "
+      f"{fathom['fps'] / null:11.2f} {fathom['fps'] / scaled:13.2f}")
+PY
+    done
+  done
+done
+
+echo
+echo "== decode memory: peak RSS (VmHWM) reading 320x240 24 fps H.264 into 48-frame clips, 1 minute vs 20 minutes"
+for minutes in 1 20; do
+  video="$work/long-$minutes.mp4"
+  ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "testsrc2=s=320x240:r=24" -t $((minutes * 60)) -c:v libx264 -preset ultrafast "$video"
+  "$bench" decode --input "$video" --threads 2 --repeat 1 | tee -a "$results" |
+    python3 -c "import json, sys; r = json.load(sys.stdin); print(f\"{$minutes:2d} min: {r['frames']:6d} frames, {r['clips']:4d} clips, {r['fps']:6.0f} fps, peak RSS {r['peak_rss_mb']:6.1f} MB\")"
+done

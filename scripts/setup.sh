@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libhdf5-dev hdf5-tools                                               # shards (serial HDF5), h5dump for debugging
   libopenblas-dev liblapacke-dev                                       # dense linear algebra
 )
-PIP_PACKAGES=(h5py numpy pytest)
+PIP_PACKAGES=(h5py numpy pytest opencv-python-headless==5.0.0.93)   # OpenCV: the baselines' reference DIS flow, pinned so its numbers stay comparable
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -9,6 +9,12 @@ public struct ClipScores: Sendable, Codable, Equatable {
     public var tracks2D: TrackScores?
     public var tracks3D: Track3DScores?
     public var occlusion: OcclusionScores?
+
+    enum CodingKeys: String, CodingKey {
+        case clip, truth, frames, depth, cameras, occlusion
+        case tracks2D = "tracks_2d"
+        case tracks3D = "tracks_3d"
+    }
 }
 
 /// Depth after per-clip median scale alignment, on pixels where the truth has depth.
@@ -55,6 +61,11 @@ public struct Track3DScores: Sendable, Codable, Equatable {
     public var apd3D: Double
     public var within: [Double]
     public var scale: Double
+
+    enum CodingKeys: String, CodingKey {
+        case within, scale
+        case apd3D = "apd_3d"
+    }
 }
 
 /// Bit 0 of the occlusion labels against true forward occlusion.

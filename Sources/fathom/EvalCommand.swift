@@ -14,8 +14,8 @@ struct EvalCommand: ParsableCommand {
                          depth_confidence ≥ 128 only)
               cameras    ATE of camera centres after Sim(3) Umeyama alignment / truth path length;
                          RPE rotation in degrees per frame
-              tracks2d   TAP-Vid δ_avg (1, 2, 4, 8, 16 px at 256 px), occlusion accuracy, average Jaccard
-              tracks3d   TAPVid-3D APD (median scaling, depth-adaptive thresholds)
+              tracks_2d  TAP-Vid δ_avg (1, 2, 4, 8, 16 px at 256 px), occlusion accuracy, average Jaccard
+              tracks_3d  TAPVid-3D APD (median scaling, depth-adaptive thresholds)
               occlusion  precision, recall, F1 of bit 0 against true forward occlusion
 
             Overall figures are means over clips.
@@ -38,7 +38,7 @@ struct EvalCommand: ParsableCommand {
             return
         }
         let columns = ["depth.abs_rel", "depth.delta_1.25", "depth.coverage", "cameras.ate_over_path", "cameras.rpe_rotation_deg",
-                       "tracks2d.delta_avg", "tracks2d.occlusion_accuracy", "tracks2d.average_jaccard", "tracks3d.apd3d", "occlusion.f1"]
+                       "tracks_2d.delta_avg", "tracks_2d.occlusion_accuracy", "tracks_2d.average_jaccard", "tracks_3d.apd_3d", "occlusion.f1"]
         let headers = ["AbsRel", "δ<1.25", "cover", "ATE/path", "RPE°", "δavg", "OA", "AJ", "APD3D", "occF1"]
         print("clip".padding(toLength: 28, withPad: " ", startingAt: 0) + headers.map { $0.leftPadded(9) }.joined())
         func row(_ name: String, _ values: [String: Double]) {

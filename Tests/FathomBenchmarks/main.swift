@@ -1,6 +1,7 @@
 // fathom-bench: measurements for scripts/bench.sh (release build). Benchmarks report, tests assert.
 //
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
+//     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
 //
 // Prints one JSON line per benchmark on stdout.
 import FathomCore
@@ -52,6 +53,9 @@ do {
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "decode":
+        try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
+                            repeats: Int(option("repeat", "3"))!)
     case "writer":
         try benchmarkWriter(out: option("out", NSTemporaryDirectory()), clips: Int(option("clips", "4"))!, repeats: Int(option("repeat", "3"))!)
     default:
