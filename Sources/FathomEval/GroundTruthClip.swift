@@ -13,19 +13,7 @@ public struct GroundTruthClip: Sendable {
 
     /// The truth of a scene rendered in this process (benchmarks and tests), as if read back.
     public init(_ truth: SceneTruth, name: String) {
-        let labels = truth.labels
-        let t = labels.frameCount
-        path = name
-        self.labels = labels
-        frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
-        follower = TrackFollower(
-            width: labels.width, height: labels.height,
-            intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },
-            worldFromCamera: (0 ..< t).map { labels.worldFromCameraOfFrame($0) },
-            worldFromObject: (0 ..< truth.worldFromObject.shape[0]).map { k in
-                (0 ..< t).map { RigidTransform(rowMajor4x4: truth.worldFromObject.storage, offset: (k * t + $0) * 16) }
-            },
-            depth: labels.depth, objectIndex: truth.objectIndex)
+        self.init(path: name, labels: truth.labels, objectIndex: truth.objectIndex, objectPoses: truth.worldFromObject)
     }
 
     /// Reads the single clip of a truth shard at `path`.
@@ -34,13 +22,16 @@ public struct GroundTruthClip: Sendable {
         guard let id = try reader.clipIDs().first else {
             throw FathomError("eval.badTruth", "'\(path)' holds no clip; write ground truth with 'fathom synth'")
         }
-        let labels = try reader.clip(id)
         guard case .uint8(let objectIndex)? = try reader.extra(id, "truth/object_index"),
               case .float32(let objectPoses)? = try reader.extra(id, "truth/world_from_object") else {
             throw FathomError("eval.badTruth", "'\(path)' has no truth/object_index and truth/world_from_object: it is not a ground-truth shard from 'fathom synth'")
         }
+        self.init(path: path, labels: try reader.clip(id), objectIndex: objectIndex, objectPoses: objectPoses)
+    }
+
+    /// `objectPoses`: [K, T, 4, 4] world_from_object of every object in every frame.
+    private init(path: String, labels: ClipLabels, objectIndex: Tensor<UInt8>, objectPoses: Tensor<Float>) {
         let t = labels.frameCount
-        let objects = objectPoses.shape[0]
         self.path = path
         self.labels = labels
         frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
@@ -48,7 +39,9 @@ public struct GroundTruthClip: Sendable {
             width: labels.width, height: labels.height,
             intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },
             worldFromCamera: (0 ..< t).map { labels.worldFromCameraOfFrame($0) },
-            worldFromObject: (0 ..< objects).map { k in (0 ..< t).map { RigidTransform(rowMajor4x4: objectPoses.storage, offset: (k * t + $0) * 16) } },
+            worldFromObject: (0 ..< objectPoses.shape[0]).map { k in
+                (0 ..< t).map { RigidTransform(rowMajor4x4: objectPoses.storage, offset: (k * t + $0) * 16) }
+            },
             depth: labels.depth, objectIndex: objectIndex)
     }
 }

@@ -57,9 +57,9 @@ import Testing
     }
 
     @Test func randomBytesAreUnreadable() throws {
-        var generator = SeededBytes(seed: 7)
+        var generator = SplitMix(seed: 7)
         let path = directory.file("random.h5")
-        _ = FileManager.default.createFile(atPath: path, contents: Data((0 ..< 20_000).map { _ in generator.next() }))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((0 ..< 20_000).map { _ in generator.byte() }))
         let result = verdict(path)
         #expect(result.status == .unreadable)
         #expect(result.problems[0].code == "shards.notHDF5")
@@ -197,18 +197,5 @@ import Testing
         #expect(report.files[0].status == .valid)
         expectProblem(report.files[1], code: "shards.duplicateClip", at: labels.id, saying: first)
         #expect(report.exitCode == 1)
-    }
-}
-
-/// A tiny deterministic byte generator (SplitMix64) for "random" files.
-struct SeededBytes {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt8 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return UInt8(truncatingIfNeeded: z ^ (z >> 31))
     }
 }
