@@ -56,11 +56,14 @@ let package = Package(
         // `fathom eval`: the field's metrics of labels against synthetic ground truth.
         .target(name: "FathomEval", dependencies: ["FathomCore", "FathomGeometry", "FathomScenes", "FathomShards", "FathomVision"]),
 
+        // `fathom preview`: labels drawn for a person to look at.
+        .target(name: "FathomPreview", dependencies: ["FathomCore"]),
+
         // The command-line tool: one file per command, no logic of its own.
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards",
+                "FathomCore", "FathomEval", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -15,6 +15,8 @@ echo "==> fathom validate $out"
 $fathom validate "$out"
 echo "==> fathom inspect $out/orbit.h5"
 $fathom inspect "$out/orbit.h5"
+echo "==> fathom preview $out/dynamic.h5 --out $out/dynamic-preview.png"
+$fathom preview "$out/dynamic.h5" --out "$out/dynamic-preview.png"
 echo "==> python3 scripts/fathom_reader.py $out/*.h5"
 python3 scripts/fathom_reader.py "$out"/*.h5
 echo "==> python3 scripts/baselines.py --truth $out --out $out/baselines"

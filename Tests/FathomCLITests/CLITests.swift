@@ -60,6 +60,25 @@ import Testing
         #expect(validate.status == 0, "\(validate.stdout)")
     }
 
+    @Test func previewDrawsThreePanelsAsPNGAndVideo() throws {
+        _ = try Fathom.run(["synth", "--scene", "dynamic", "--width", "48", "--height", "32", "--frames", "4", "--out", directory.path])
+        let png = directory.file("preview.png")
+        let still = try Fathom.run(["preview", directory.file("dynamic.h5"), "--out", png, "--frame", "2"])
+        #expect(still.status == 0, "\(still.stderr)")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: png)))
+        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "not a PNG")
+        // IHDR: width and height, big-endian, at bytes 16 and 20: three 48 px panels side by side.
+        let width = bytes[16 ..< 20].reduce(0) { $0 << 8 | Int($1) }
+        let height = bytes[20 ..< 24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 144 && height == 32)
+        let movie = try Fathom.run(["preview", directory.file("dynamic.h5"), "--out", directory.file("preview.mp4")])
+        #expect(movie.status == 0, "\(movie.stderr)")
+        let probe = try Fathom.run(["probe", "--json", directory.file("preview.mp4")])
+        #expect(probe.stdout.contains("144"), "\(probe.stdout)")
+        let missing = try Fathom.run(["preview", directory.file("dynamic.h5"), "--clip", "nope", "--out", png])
+        #expect(missing.status != 0 && missing.stderr.contains("has no clip 'nope'"))
+    }
+
     @Test func badArgumentsExplainThemselves() throws {
         let result = try Fathom.run(["synth", "--scene", "moon", "--out", directory.path])
         #expect(result.status == 64)
