@@ -6,6 +6,5 @@
 #include <lapacke.h>
 
 static inline int fathom_LAPACK_ROW_MAJOR(void) { return LAPACK_ROW_MAJOR; }
-static inline int fathom_LAPACK_COL_MAJOR(void) { return LAPACK_COL_MAJOR; }
 
 #endif

@@ -55,7 +55,7 @@ public struct SceneRenderer: Sendable {
     }
 
     /// Camera-frame point of `pointInObject` of `object` at frame poses `poses`.
-    public func cameraPoint(_ poses: FramePoses, object: Int, pointInObject: SIMD3<Double>) -> SIMD3<Double> {
+    private func cameraPoint(_ poses: FramePoses, object: Int, pointInObject: SIMD3<Double>) -> SIMD3<Double> {
         poses.objectFromCamera[object].inverse * pointInObject
     }
 

@@ -11,10 +11,6 @@ public struct GrayImage: Sendable {
         self.pixels = pixels
     }
 
-    public init(width: Int, height: Int, repeating value: Float = 0) {
-        self.init(width: width, height: height, pixels: [Float](repeating: value, count: width * height))
-    }
-
     /// Luma (BT.601 weights) of interleaved RGB8 pixels.
     public init(rgb: ArraySlice<UInt8>, width: Int, height: Int) {
         precondition(rgb.count == width * height * 3, "RGB image \(width)×\(height) needs \(width * height * 3) bytes, got \(rgb.count)")
