@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product fathom-bench 2>&1 | grep -Ev "^warning: 'main'|^\[" || true
+swift build -c release --product fathom 2>&1 | grep -Ev "^warning: 'main'|^\[" || true
 bench=.build/release/fathom-bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,3 +65,36 @@ for minutes in 1 20; do
   "$bench" decode --input "$video" --threads 2 --repeat 1 | tee -a "$results" |
     python3 -c "import json, sys; r = json.load(sys.stdin); print(f\"{$minutes:2d} min: {r['frames']:6d} frames, {r['clips']:4d} clips, {r['fps']:6.0f} fps, peak RSS {r['peak_rss_mb']:6.1f} MB\")"
 done
+
+echo
+echo "== engine I: forward+backward flow per consecutive pair, 320x240 synthetic scenes (lossless renders), EPE against exact flow"
+printf "%-8s %-9s %10s %9s %9s\n" scene preset "ms/pair" "EPE all" "EPE vis"
+for preset in fast balanced; do
+  "$bench" flow --frames 12 --preset "$preset" | tee -a "$results" |
+    python3 -c "
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print(f\"{r['scene']:8} {r['preset']:9} {r['ms_per_pair']:10.2f} {r['epe_all']:9.3f} {r['epe_visible']:9.3f}\")"
+done
+echo "   reference: OpenCV DIS medium (pip), same frames decoded from H.264, ms/pair at 1 and 2 threads"
+"$(dirname "$bench")/fathom" synth --scene all --frames 12 --out "$work/scenes" > /dev/null
+for threads in 1 2; do
+  python3 scripts/baselines.py --truth "$work/scenes" --out "$work/baselines-$threads" --methods dis --threads "$threads" \
+    --fathom "$(dirname "$bench")/fathom" --json > "$work/dis-$threads.json"
+  python3 - "$work/dis-$threads.json" "$threads" <<'PY'
+import json, sys
+per_scene = json.load(open(sys.argv[1]))["dis"]["timing"]["flow_ms_per_pair"]
+print(f"   OpenCV DIS medium, {sys.argv[2]} thread(s): {sum(per_scene.values()) / len(per_scene):.2f} ms/pair (mean of {len(per_scene)} scenes)")
+PY
+done
+
+echo
+echo "== engine I: long 2D tracks and occlusion (TAP-Vid metrics by fathom eval's code), 320x240x24"
+"$bench" tracks --frames 24 --preset fast | tee -a "$results" |
+  python3 -c "
+import json, sys
+print(f\"{'scene':8} {'EPE':>6} {'δavg':>6} {'OA':>6} {'AJ':>6} {'occF1':>6} {'s/clip':>7}\")
+for line in sys.stdin:
+    r = json.loads(line)
+    print(f\"{r['scene']:8} {r['epe_all']:6.3f} {r['delta_avg']:6.3f} {r['occlusion_accuracy']:6.3f} {r['average_jaccard']:6.3f} {r['occlusion_f1']:6.3f} {r['seconds']:7.2f}\")"
