@@ -66,8 +66,8 @@ public struct PointTracker: Sendable {
         for i in stride(from: s / 2, to: h, by: s) {
             for j in stride(from: s / 2, to: w, by: s) { queries.append([0, Float(j), Float(i)]) }
         }
-        var paths = follow(Array(queries.prefix(options.maxTracks)), motion)
         queries = Array(queries.prefix(options.maxTracks))
+        var paths = follow(queries, motion)
         if options.seedNewSurface {
             for frame in 1 ..< t where queries.count < options.maxTracks {
                 let cellsX = (w + s - 1) / s

@@ -54,11 +54,12 @@ struct PreviewCommand: ParsableCommand {
             guard (0 ..< frames).contains(t) else { throw ValidationError("--frame must be in 0..<\(frames) (got \(t)).") }
             try PNGWriter.write(renderer.render(frame: t), to: out)
         } else {
-            let size = renderer.size
-            let encoder = try VideoEncoder(path: out, size: FrameSize(width: size.width + size.width % 2, height: size.height + size.height % 2),
+            let first = padded(renderer.render(frame: 0))
+            let encoder = try VideoEncoder(path: out, size: FrameSize(width: first.shape[1], height: first.shape[0]),
                                            fps: renderer.labels.fps, codec: .h264(quality: 18))
-            for t in 0 ..< frames {
-                try encoder.append(padded(renderer.render(frame: t), toEven: true))
+            try encoder.append(first)
+            for t in 1 ..< frames {
+                try encoder.append(padded(renderer.render(frame: t)))
             }
             try encoder.finish()
         }
@@ -70,7 +71,7 @@ struct PreviewCommand: ParsableCommand {
     }
 
     /// H.264 needs even sides: pads the right and bottom edge by one black pixel where odd.
-    private func padded(_ image: Tensor<UInt8>, toEven: Bool) -> Tensor<UInt8> {
+    private func padded(_ image: Tensor<UInt8>) -> Tensor<UInt8> {
         let (h, w) = (image.shape[0], image.shape[1])
         let (h2, w2) = (h + h % 2, w + w % 2)
         guard h2 != h || w2 != w else { return image }
