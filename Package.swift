@@ -41,6 +41,9 @@ let package = Package(
         // Geometry kernel: linear algebra, solvers, RANSAC, alignment, bundle adjustment.
         .target(name: "FathomGeometry", dependencies: ["CLapack", "FathomCore"]),
 
+        // The reconstruction engine: one clip's frames in, its labels out (flow → tracks → cameras → depth).
+        .target(name: "FathomEngine", dependencies: ["FathomCore", "FathomGeometry", "FathomVision"]),
+
         // Video in and out: probe, decode, scale, sample, cut clips at shots; encode RGB frames. Only stage calling FFmpeg.
         .target(name: "FathomMedia", dependencies: ["CFFmpeg", "FathomCore"]),
 

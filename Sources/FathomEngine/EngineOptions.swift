@@ -1,0 +1,18 @@
+import FathomVision
+
+/// Everything that changes the labels the engine computes. Part of a job's configuration, so a
+/// change here changes the job's config hash.
+public struct EngineOptions: Sendable, Equatable {
+    /// Dense optical flow speed/accuracy trade-off; `fast` is the default (see OpticalFlowOptions).
+    public var flowPreset: OpticalFlowOptions.Preset
+    /// Long 2D tracks: grid spacing, re-acquisition, seeding of new surface.
+    public var tracking: TrackingOptions
+    /// The frame whose camera is the world frame.
+    public var referenceFrame: Int
+
+    public init(flowPreset: OpticalFlowOptions.Preset = .fast, tracking: TrackingOptions = TrackingOptions(), referenceFrame: Int = 0) {
+        self.flowPreset = flowPreset
+        self.tracking = tracking
+        self.referenceFrame = referenceFrame
+    }
+}
