@@ -67,31 +67,38 @@ for minutes in 1 20; do
 done
 
 echo
-echo "== engine I: forward+backward flow per consecutive pair, 320x240 synthetic scenes (lossless renders), EPE against exact flow"
-printf "%-8s %-9s %10s %9s %9s\n" scene preset "ms/pair" "EPE all" "EPE vis"
-for preset in fast balanced; do
-  "$bench" flow --frames 12 --preset "$preset" | tee -a "$results" |
-    python3 -c "
-import json, sys
-for line in sys.stdin:
+echo "== engine I: forward+backward flow per consecutive pair on the synthetic scenes (lossless renders, 12 frames),"
+echo "   EPE against the exact flow; OpenCV DIS medium (pip) on the very same frames. 1 worker = pinned to one core."
+echo "   cpu ms = CPU time per pair, which other load on the machine inflates less than wall time."
+for size in 320x240 640x480; do
+  width=${size%x*}; height=${size#*x}
+  rm -rf "$work/flow-$size"; mkdir -p "$work/flow-$size"
+  for workers in 1 2; do
+    pin=""; [ "$workers" = 1 ] && pin="taskset -c 0"
+    for preset in fast balanced; do
+      export_flag=""; [ "$workers$preset" = "1fast" ] && export_flag="--export $work/flow-$size"
+      $pin "$bench" flow --frames 12 --width "$width" --height "$height" --preset "$preset" $export_flag |
+        python3 -c "import json, sys; [print(json.dumps(dict(json.loads(l), method='fathom-$preset', threads=$workers))) for l in sys.stdin]"
+    done
+    $pin python3 scripts/bench_dis_flow.py "$work/flow-$size" --threads "$workers"
+  done
+done | tee -a "$results" > "$work/flow.jsonl"
+python3 - "$work/flow.jsonl" <<'PY'
+import json, sys, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
     r = json.loads(line)
-    print(f\"{r['scene']:8} {r['preset']:9} {r['ms_per_pair']:10.2f} {r['epe_all']:9.3f} {r['epe_visible']:9.3f}\")"
-done
-echo "   reference: OpenCV DIS medium (pip), same frames decoded from H.264, ms/pair at 1 and 2 threads"
-"$(dirname "$bench")/fathom" synth --scene all --frames 12 --out "$work/scenes" > /dev/null
-for threads in 1 2; do
-  python3 scripts/baselines.py --truth "$work/scenes" --out "$work/baselines-$threads" --methods dis --threads "$threads" \
-    --fathom "$(dirname "$bench")/fathom" --json > "$work/dis-$threads.json"
-  python3 - "$work/dis-$threads.json" "$threads" <<'PY'
-import json, sys
-per_scene = json.load(open(sys.argv[1]))["dis"]["timing"]["flow_ms_per_pair"]
-print(f"   OpenCV DIS medium, {sys.argv[2]} thread(s): {sum(per_scene.values()) / len(per_scene):.2f} ms/pair (mean of {len(per_scene)} scenes)")
+    rows[(f"{r['width']}x{r['height']}", r['method'], r['threads'])].append(r)
+print(f"{'size':8} {'method':18} {'workers':>7} {'ms/pair':>8} {'cpu ms':>7} {'EPE mean':>9}   EPE per scene")
+for (size, method, threads), rs in rows.items():
+    mean = lambda k: sum(r[k] for r in rs) / len(rs)
+    scenes = " ".join(f"{r['scene']}={r['epe_all']:.3f}" for r in sorted(rs, key=lambda r: r["scene"]))
+    print(f"{size:8} {method:18} {threads:7d} {mean('ms_per_pair'):8.2f} {mean('cpu_ms_per_pair'):7.2f} {mean('epe_all'):9.3f}   {scenes}")
 PY
-done
 
 echo
-echo "== engine I: long 2D tracks and occlusion (TAP-Vid metrics by fathom eval's code), 320x240x24"
-"$bench" tracks --frames 24 --preset fast | tee -a "$results" |
+echo "== engine I: long 2D tracks and occlusion (TAP-Vid metrics by fathom eval's code), 320x240x48, fast preset"
+"$bench" tracks --frames 48 --preset fast | tee -a "$results" |
   python3 -c "
 import json, sys
 print(f\"{'scene':8} {'EPE':>6} {'δavg':>6} {'OA':>6} {'AJ':>6} {'occF1':>6} {'s/clip':>7}\")
