@@ -1,3 +1,4 @@
+import FathomCore
 /// DIS's sparse stage (Kroeger et al., "Fast Optical Flow using Dense Inverse Search", ECCV 2016):
 /// for a grid of overlapping patches of the first frame, the translation that best matches the
 /// second frame, by inverse-compositional Lucas–Kanade on mean-normalised patches.

@@ -1,3 +1,4 @@
+import FathomCore
 /// Variational refinement of a dense flow (as in DIS, after Brox et al. 2004 and Zimmer et al.
 /// 2011): minimises brightness constancy + gradient constancy + smoothness of the flow, each under
 /// a robust penaliser ψ(s²) = √(s² + ε²), with data terms normalised by the local gradient
