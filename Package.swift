@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomEval", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards",
+                "FathomCore", "FathomEngine", "FathomEval", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -20,5 +20,5 @@ struct Fathom: ParsableCommand {
             64 usage or configuration error.
             """,
         version: FathomVersion.current,
-        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self])
+        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self, QueryCommand.self])
 }
