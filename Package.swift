@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomGeometryTests", dependencies: ["FathomCore", "FathomGeometry", "FathomScenes"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,4 +22,19 @@ public enum LAPACK {
         }
         return (u, s, vt)
     }
+
+    /// Solves A x = b for a symmetric positive definite n × n matrix A (only its lower triangle is
+    /// read) by Cholesky factorisation, in place: `b` becomes x. Returns false, leaving `b` unusable,
+    /// when A is not positive definite, so an optimiser can raise its damping and try again.
+    /// The corresponding C functions are `LAPACKE_dpotrf` and `LAPACKE_dpotrs`.
+    public static func solvePositiveDefinite(_ a: inout [Double], n: Int, _ b: inout [Double]) -> Bool {
+        precondition(a.count == n * n && b.count == n, "solvePositiveDefinite: \(a.count) values for \(n)×\(n), right side \(b.count)")
+        let lower = CChar(UInt8(ascii: "L"))
+        let factor = LAPACKE_dpotrf(fathom_LAPACK_ROW_MAJOR(), lower, Int32(n), &a, Int32(n))
+        precondition(factor >= 0, "LAPACKE_dpotrf: argument \(-factor) is invalid")
+        guard factor == 0 else { return false }
+        let solve = LAPACKE_dpotrs(fathom_LAPACK_ROW_MAJOR(), lower, Int32(n), 1, a, Int32(n), &b, 1)
+        precondition(solve == 0, "LAPACKE_dpotrs: argument \(-solve) is invalid")
+        return true
+    }
 }
