@@ -44,7 +44,10 @@ public struct RANSACResult<Model> {
 /// ratio found so far. Sampling uses a seeded generator: the result depends only on the data and
 /// the options, never on timing or threads.
 public enum RANSAC {
-    public static func estimate<Problem: RobustModelProblem>(_ problem: Problem, options: RANSACOptions) -> RANSACResult<Problem.Model>? {
+    /// `hypotheses`: models to score before sampling (a prediction, e.g. the previous frame's pose);
+    /// a good one lets the adaptive count stop early, a bad one costs one scoring.
+    public static func estimate<Problem: RobustModelProblem>(_ problem: Problem, options: RANSACOptions,
+                                                             hypotheses: [Problem.Model] = []) -> RANSACResult<Problem.Model>? {
         let n = problem.count
         let s = problem.sampleSize
         guard n >= s, s > 0 else { return nil }
@@ -74,10 +77,18 @@ public enum RANSAC {
             (0 ..< n).filter { problem.squaredResidual(of: $0, under: model) < threshold2 }
         }
 
-        while iteration < max(options.minIterations, min(required, options.maxIterations)) {
-            iteration += 1
-            drawSample(&sample, from: n, random: &random)
-            for candidate in problem.models(from: sample) {
+        var pending = hypotheses
+        while !pending.isEmpty || iteration < max(options.minIterations, min(required, options.maxIterations)) {
+            let candidates: [Problem.Model]
+            if pending.isEmpty {
+                iteration += 1
+                drawSample(&sample, from: n, random: &random)
+                candidates = problem.models(from: sample)
+            } else {
+                candidates = pending
+                pending = []
+            }
+            for candidate in candidates {
                 let (candidateScore, candidateInliers) = score(candidate)
                 guard candidateScore < best?.score ?? .infinity else { continue }
                 best = (candidate, candidateScore, candidateInliers)

@@ -158,7 +158,10 @@ private struct Solver {
                 if !options.fixPoints {
                     for p in 0 ..< pointCount where pointStart[p + 1] > pointStart[p] {
                         var v = pointBlock[p]
-                        v = v + Matrix3(rows: [lambda * (v[0, 0] + 1e-9), 0, 0], [0, lambda * (v[1, 1] + 1e-9), 0], [0, 0, lambda * (v[2, 2] + 1e-9)])
+                        // A point's distance is unobservable when translations are fixed: the tiny
+                        // absolute term keeps its block invertible without moving observable points.
+                        let floor = 1e-9 * (v[0, 0] + v[1, 1] + v[2, 2]) + 1e-12
+                        v = v + Matrix3(rows: [lambda * v[0, 0] + floor, 0, 0], [0, lambda * v[1, 1] + floor, 0], [0, 0, lambda * v[2, 2] + floor])
                         pointInverse[p] = v.inverse
                         eliminate(point: p, inverse: pointInverse[p], gradient: pointGradient[p], scratch: &scratch, reduced: &reduced, rhs: &rhs)
                     }

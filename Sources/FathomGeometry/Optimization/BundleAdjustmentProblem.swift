@@ -55,7 +55,7 @@ public struct BundleAdjustmentOptions: Sendable, Equatable {
     public var relativeTolerance: Double
 
     public init(maxIterations: Int = 30, huberPixels: Double? = 1.5, fixedCameras: Set<Int> = [], optimizeFocal: Bool = false,
-                fixTranslation: Bool = false, fixPoints: Bool = false, relativeTolerance: Double = 1e-7) {
+                fixTranslation: Bool = false, fixPoints: Bool = false, relativeTolerance: Double = 1e-6) {
         self.maxIterations = maxIterations
         self.huberPixels = huberPixels
         self.fixedCameras = fixedCameras

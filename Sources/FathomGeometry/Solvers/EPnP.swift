@@ -26,8 +26,8 @@ public enum EPnP {
             let alpha = SIMD4(1 - a.x - a.y - a.z, a.x, a.y, a.z)
             alphas[i] = alpha
             let (u, v) = (image[i].x, image[i].y)
-            normal.add([alpha[0], 0, -alpha[0] * u, alpha[1], 0, -alpha[1] * u, alpha[2], 0, -alpha[2] * u, alpha[3], 0, -alpha[3] * u])
-            normal.add([0, alpha[0], -alpha[0] * v, 0, alpha[1], -alpha[1] * v, 0, alpha[2], -alpha[2] * v, 0, alpha[3], -alpha[3] * v])
+            normal.add(row(alpha[0], 0, -alpha[0] * u, alpha[1], 0, -alpha[1] * u, alpha[2], 0, -alpha[2] * u, alpha[3], 0, -alpha[3] * u))
+            normal.add(row(0, alpha[0], -alpha[0] * v, 0, alpha[1], -alpha[1] * v, 0, alpha[2], -alpha[2] * v, 0, alpha[3], -alpha[3] * v))
         }
         guard let kernel = normal.smallestVectors(4) else { return nil }
         let (l, rho) = distanceSystem(kernel: kernel, controls: controls)

@@ -6,19 +6,7 @@ public enum EssentialMatrix {
     /// Hartley's normalised eight-point algorithm on ≥ 8 correspondences, projected onto the
     /// essential manifold (singular values 1, 1, 0). Nil for degenerate input.
     public static func eightPoint(_ x1: [SIMD2<Double>], _ x2: [SIMD2<Double>]) -> Matrix3? {
-        precondition(x1.count == x2.count, "eightPoint: \(x1.count) vs \(x2.count) points")
-        guard x1.count >= 8 else { return nil }
-        let n1 = PointNormalization(x1)
-        let n2 = PointNormalization(x2)
-        var normal = NormalEquations(columns: 9)
-        for (p, q) in zip(x1, x2) {
-            let a = n1.apply(p)
-            let b = n2.apply(q)
-            normal.add([b.x * a.x, b.x * a.y, b.x, b.y * a.x, b.y * a.y, b.y, a.x, a.y, 1])
-        }
-        guard let e = normal.smallestVectors(1)?.first else { return nil }
-        let denormalised = n2.matrix.transposed * Matrix3(flat: e) * n1.matrix
-        return try? projectToEssential(denormalised)
+        FundamentalMatrix.linearEightPoint(x1, x2).flatMap { try? projectToEssential($0) }
     }
 
     /// The essential matrix nearest `m`: its SVD with the singular values replaced by (1, 1, 0).

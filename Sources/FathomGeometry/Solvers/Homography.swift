@@ -14,8 +14,8 @@ public enum Homography {
         for (p, q) in zip(x1, x2) {
             let a = n1.apply(p)
             let b = n2.apply(q)
-            normal.add([-a.x, -a.y, -1, 0, 0, 0, b.x * a.x, b.x * a.y, b.x])
-            normal.add([0, 0, 0, -a.x, -a.y, -1, b.y * a.x, b.y * a.y, b.y])
+            normal.add(row(-a.x, -a.y, -1, 0, 0, 0, b.x * a.x, b.x * a.y, b.x))
+            normal.add(row(0, 0, 0, -a.x, -a.y, -1, b.y * a.x, b.y * a.y, b.y))
         }
         guard let h = normal.smallestVectors(1)?.first else { return nil }
         let result = n2.matrix.inverse * Matrix3(flat: h) * n1.matrix

@@ -13,8 +13,8 @@ struct NormalEquations {
         gram = [Double](repeating: 0, count: columns * columns)
     }
 
-    /// Adds one row of A (upper triangle; mirrored when solved).
-    mutating func add(_ row: [Double]) {
+    /// Adds one row of A, given in the first `columns` lanes (upper triangle; mirrored when solved).
+    mutating func add(_ row: SIMD16<Double>) {
         for r in 0 ..< columns where row[r] != 0 {
             for c in r ..< columns { gram[r * columns + c] += row[r] * row[c] }
         }
@@ -51,4 +51,16 @@ struct PointNormalization {
     var matrix: Matrix3 {
         Matrix3(rows: [scale, 0, -scale * center.x], [0, scale, -scale * center.y], [0, 0, 1])
     }
+}
+
+/// A row of 9 values for `NormalEquations.add`, zero-padded (no heap allocation).
+func row(_ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double, _ a5: Double, _ a6: Double, _ a7: Double,
+         _ a8: Double) -> SIMD16<Double> {
+    SIMD16(a0, a1, a2, a3, a4, a5, a6, a7, a8, 0, 0, 0, 0, 0, 0, 0)
+}
+
+/// A row of 12 values for `NormalEquations.add`, zero-padded.
+func row(_ a0: Double, _ a1: Double, _ a2: Double, _ a3: Double, _ a4: Double, _ a5: Double, _ a6: Double, _ a7: Double,
+         _ a8: Double, _ a9: Double, _ a10: Double, _ a11: Double) -> SIMD16<Double> {
+    SIMD16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, 0, 0, 0, 0)
 }

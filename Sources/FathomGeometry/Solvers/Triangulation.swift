@@ -5,7 +5,7 @@ import Foundation
 /// to trust it.
 public struct TriangulatedPoint: Sendable, Equatable {
     public var position: SIMD3<Double>
-    /// Largest angle between two of its viewing rays, degrees: small angles give unreliable depth.
+    /// Widest angle between its viewing rays, degrees: small angles give unreliable depth.
     public var maxRayAngleDegrees: Double
     /// Smallest z of the point in the observing cameras: ≤ 0 means behind a camera.
     public var minDepth: Double
@@ -68,17 +68,29 @@ public enum Triangulation {
                                 _ view: (Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>)) -> TriangulatedPoint {
         var minDepth = Double.infinity
         var maxError = 0.0
-        var maxAngleCosine = 1.0
-        func ray(_ pose: RigidTransform) -> SIMD3<Double> { normalize(p + pose.rotation.transposed * pose.translation) }
+        func ray(_ k: Int) -> SIMD3<Double> {
+            let pose = view(k).cameraFromWorld
+            return normalize(p + pose.rotation.transposed * pose.translation)
+        }
+        // Widest pair of rays in two sweeps (farthest from the first, then farthest from that):
+        // exact for rays in a plane, within a few percent otherwise, and O(k) instead of O(k²).
+        let first = ray(0)
+        var extreme = first
+        var lowest = 1.0
         for k in 0 ..< count {
             let (pose, x) = view(k)
             let c = pose * p
             minDepth = min(minDepth, c.z)
             let e = SIMD2(c.x / c.z - x.x, c.y / c.z - x.y)
             maxError = max(maxError, (e * e).sum().squareRoot())
-            let rayK = ray(pose)
-            for j in 0 ..< k { maxAngleCosine = min(maxAngleCosine, dot(ray(view(j).cameraFromWorld), rayK)) }
+            let r = ray(k)
+            if dot(r, first) < lowest {
+                lowest = dot(r, first)
+                extreme = r
+            }
         }
+        var maxAngleCosine = 1.0
+        for k in 0 ..< count { maxAngleCosine = min(maxAngleCosine, dot(ray(k), extreme)) }
         return TriangulatedPoint(position: p, maxRayAngleDegrees: acos(max(-1, min(1, maxAngleCosine))) * 180 / .pi,
                                  minDepth: minDepth, maxError: maxError.isNaN ? .infinity : maxError)
     }

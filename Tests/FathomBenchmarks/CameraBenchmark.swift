@@ -1,0 +1,114 @@
+import FathomCore
+import FathomEngine
+import FathomEval
+import FathomGeometry
+import FathomMedia
+import FathomScenes
+import Foundation
+
+/// Cameras on the synthetic scenes, scored with `fathom eval`'s camera metrics (ATE over path
+/// length after Sim(3) alignment, RPE rotation, focal error) and moving-track detection against the
+/// truth's object masks. `source`: "truth" — the exact tracks of `SceneTruth`; "engine" — the whole
+/// engine (flow, tracks, cameras) on the lossless renders; "video" — the engine on frames decoded
+/// from `<videos>/<scene>.mp4` (H.264 from `fathom synth`). Focal length unknown throughout.
+func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, source: String, videos: String) throws {
+    for name in scenes {
+        let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames)!
+        let truth = SceneTruth(scene: scene, trackSpacing: 8)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var labels = truth.labels
+        var camerasSeconds = 0.0
+        var cpuSeconds = Double.nan
+        var solution: CameraSolution?
+        switch source {
+        case "truth":
+            let cpuStart = threadCPUSeconds()
+            defer { cpuSeconds = threadCPUSeconds() - cpuStart }
+            let s = CameraEstimator().estimate(tracks: truth.labels.tracks, width: width, height: height, knownIntrinsics: nil, referenceFrame: 0)
+            solution = s
+            labels.intrinsics = Tensor(shape: [frames, 3, 3], storage: (0 ..< frames).flatMap { _ in s.intrinsics.matrix3x3.map(Float.init) })
+            labels.worldFromCamera = Tensor(shape: [frames, 4, 4], storage: s.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) })
+            labels.quality = s.quality
+            camerasSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        default:
+            let rgb = source == "video" ? try decodedFrames((videos as NSString).appendingPathComponent("\(name).mp4"), width: width, frames: frames)
+                                        : truth.labels.rgb!
+            let input = ClipInput(id: labels.id, source: labels.source, fps: scene.fps, frameIndex: labels.frameIndex,
+                                  timestamp: labels.timestamp, rgb: rgb)
+            var timings = StageTimings()
+            let engine = ClipReconstructor().reconstruct(input, storeRGB: false, timings: &timings)
+            camerasSeconds = timings.seconds["cameras"] ?? .nan
+            // The same estimate again, for its per-track moving flags and its CPU time.
+            let cpuStart = threadCPUSeconds()
+            solution = CameraEstimator().estimate(tracks: engine.tracks, width: width, height: height, knownIntrinsics: nil, referenceFrame: 0)
+            cpuSeconds = threadCPUSeconds() - cpuStart
+            labels.intrinsics = engine.intrinsics
+            labels.worldFromCamera = engine.worldFromCamera
+            labels.quality = engine.quality
+            labels.tracks = engine.tracks
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let clip = GroundTruthClip(truth, name: name)
+        let scores = try ClipEvaluator(labels: labels, truth: clip).evaluate()
+        var result: [String: Any] = [
+            "benchmark": "cameras", "source": source, "scene": name, "frames": frames, "width": width, "height": height,
+            "seconds": seconds, "cameras_seconds": camerasSeconds, "cameras_cpu_seconds": cpuSeconds,
+            "ate_over_path": scores.cameras?.ateOverPathLength ?? NSNull(), "rpe_rotation_deg": scores.cameras?.rpeRotationDegrees ?? .nan,
+            "focal_error": scores.cameras?.focalError ?? .nan,
+        ]
+        for (key, value) in labels.quality {
+            switch value {
+            case .number(let x): result[key] = x
+            case .text(let s): result[key] = s
+            }
+        }
+        if let solution { result.merge(movingDetection(solution, tracks: labels.tracks, truth: truth)) { a, _ in a } }
+        result = result.mapValues { ($0 as? Double)?.isFinite == false ? NSNull() : $0 }  // JSON has no NaN
+        print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
+
+/// Precision and recall of `trackIsMoving` against the truth: a track is on a mover when the object
+/// under its query pixel changes pose during the clip.
+func movingDetection(_ solution: CameraSolution, tracks: TrackLabels, truth: SceneTruth) -> [String: Any] {
+    let labels = truth.labels
+    let (t, h, w) = (labels.frameCount, labels.height, labels.width)
+    let objects = truth.worldFromObject.shape[0]
+    let moves = (0 ..< objects).map { k in
+        truth.worldFromObject.storage[(k * t) * 16 ..< (k * t + 1) * 16] != truth.worldFromObject.storage[(k * t + t - 1) * 16 ..< (k * t + t) * 16]
+    }
+    var (truePositive, falsePositive, falseNegative) = (0, 0, 0)
+    for q in 0 ..< tracks.count {
+        let frame = Int(tracks.query.storage[q * 3])
+        let j = min(w - 1, max(0, Int(tracks.query.storage[q * 3 + 1])))
+        let i = min(h - 1, max(0, Int(tracks.query.storage[q * 3 + 2])))
+        let object = Int(truth.objectIndex.storage[(frame * h + i) * w + j])
+        let onMover = object < objects && moves[object]
+        switch (onMover, solution.trackIsMoving[q]) {
+        case (true, true): truePositive += 1
+        case (false, true): falsePositive += 1
+        case (true, false): falseNegative += 1
+        default: break
+        }
+    }
+    return ["moving_precision": truePositive + falsePositive > 0 ? Double(truePositive) / Double(truePositive + falsePositive) : NSNull(),
+            "moving_recall": truePositive + falseNegative > 0 ? Double(truePositive) / Double(truePositive + falseNegative) : NSNull()]
+}
+
+/// The first `frames` frames of a video, decoded and scaled to `width` pixels wide.
+func decodedFrames(_ path: String, width: Int, frames: Int) throws -> Tensor<UInt8> {
+    let reader = try ClipReader(source: path, media: MediaOptions(longSide: width))
+    var collected: [VideoFrame] = []
+    while collected.count < frames, let clip = try reader.next() { collected += clip.frames }
+    guard collected.count >= frames else { throw FathomError("bench.shortVideo", "'\(path)' has \(collected.count) frames, need \(frames)") }
+    let size = collected[0].rgb.shape
+    return Tensor(shape: [frames] + size, storage: collected.prefix(frames).flatMap(\.rgb.storage))
+}
+
+/// CPU time of the calling thread: the camera stage is sequential, so this is its cost free of
+/// other processes' load on a shared machine.
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
