@@ -24,12 +24,12 @@ public struct Matrix3: Sendable, Equatable {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public var transposed: Matrix3 {
         Matrix3(rows: [rows.0.x, rows.1.x, rows.2.x], [rows.0.y, rows.1.y, rows.2.y], [rows.0.z, rows.1.z, rows.2.z])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func * (m: Matrix3, v: SIMD3<Double>) -> SIMD3<Double> {
         [(m.rows.0 * v).sum(), (m.rows.1 * v).sum(), (m.rows.2 * v).sum()]
     }

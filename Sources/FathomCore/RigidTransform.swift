@@ -26,7 +26,7 @@ public struct RigidTransform: Sendable, Equatable {
     }
 
     /// Transforms a point.
-    @inlinable
+    @inlinable @inline(__always)
     public static func * (a: RigidTransform, p: SIMD3<Double>) -> SIMD3<Double> {
         a.rotation * p + a.translation
     }

@@ -4,6 +4,7 @@ import FathomEval
 import FathomGeometry
 import FathomMedia
 import FathomScenes
+import FathomTestSupport
 import Foundation
 
 /// Cameras on the synthetic scenes, scored with `fathom eval`'s camera metrics (ATE over path
@@ -26,8 +27,7 @@ func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, so
             defer { cpuSeconds = threadCPUSeconds() - cpuStart }
             let s = CameraEstimator().estimate(tracks: truth.labels.tracks, width: width, height: height, knownIntrinsics: nil, referenceFrame: 0)
             solution = s
-            labels.intrinsics = Tensor(shape: [frames, 3, 3], storage: (0 ..< frames).flatMap { _ in s.intrinsics.matrix3x3.map(Float.init) })
-            labels.worldFromCamera = Tensor(shape: [frames, 4, 4], storage: s.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) })
+            labels = truth.labels(intrinsics: s.intrinsics, worldFromCamera: s.worldFromCamera)
             labels.quality = s.quality
             camerasSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         default:
@@ -62,37 +62,14 @@ func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, so
             case .text(let s): result[key] = s
             }
         }
-        if let solution { result.merge(movingDetection(solution, tracks: labels.tracks, truth: truth)) { a, _ in a } }
+        if let solution {
+            let (precision, recall) = truth.movingAgreement(solution.trackIsMoving, tracks: labels.tracks)
+            result["moving_precision"] = precision
+            result["moving_recall"] = recall
+        }
         result = result.mapValues { ($0 as? Double)?.isFinite == false ? NSNull() : $0 }  // JSON has no NaN
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
-}
-
-/// Precision and recall of `trackIsMoving` against the truth: a track is on a mover when the object
-/// under its query pixel changes pose during the clip.
-func movingDetection(_ solution: CameraSolution, tracks: TrackLabels, truth: SceneTruth) -> [String: Any] {
-    let labels = truth.labels
-    let (t, h, w) = (labels.frameCount, labels.height, labels.width)
-    let objects = truth.worldFromObject.shape[0]
-    let moves = (0 ..< objects).map { k in
-        truth.worldFromObject.storage[(k * t) * 16 ..< (k * t + 1) * 16] != truth.worldFromObject.storage[(k * t + t - 1) * 16 ..< (k * t + t) * 16]
-    }
-    var (truePositive, falsePositive, falseNegative) = (0, 0, 0)
-    for q in 0 ..< tracks.count {
-        let frame = Int(tracks.query.storage[q * 3])
-        let j = min(w - 1, max(0, Int(tracks.query.storage[q * 3 + 1])))
-        let i = min(h - 1, max(0, Int(tracks.query.storage[q * 3 + 2])))
-        let object = Int(truth.objectIndex.storage[(frame * h + i) * w + j])
-        let onMover = object < objects && moves[object]
-        switch (onMover, solution.trackIsMoving[q]) {
-        case (true, true): truePositive += 1
-        case (false, true): falsePositive += 1
-        case (true, false): falseNegative += 1
-        default: break
-        }
-    }
-    return ["moving_precision": truePositive + falsePositive > 0 ? Double(truePositive) / Double(truePositive + falsePositive) : NSNull(),
-            "moving_recall": truePositive + falseNegative > 0 ? Double(truePositive) / Double(truePositive + falseNegative) : NSNull()]
 }
 
 /// The first `frames` frames of a video, decoded and scaled to `width` pixels wide.

@@ -25,6 +25,8 @@ public struct CameraEstimator: Sendable {
         let survey = MotionSurvey(table: table, reference: referenceFrame, options: options)
         let prior = knownIntrinsics ?? centredIntrinsics(FocalSearch.focal(width: width, horizontalFOVDegrees: options.fallbackHorizontalFOVDegrees),
                                                          width: width, height: height)
+        // Without a frame that shares enough tracks with the reference nothing can be said.
+        guard !survey.pairs.isEmpty else { return failedSolution(table, intrinsics: prior, known: knownIntrinsics != nil) }
         guard survey.cameraMoves(beyond: options.staticPixels) else {
             return staticSolution(table, intrinsics: prior, known: knownIntrinsics != nil)
         }
@@ -57,11 +59,11 @@ public struct CameraEstimator: Sendable {
                 let subset = searchFrames(count: table.frameCount, reference: reference, partner: partner)
                 let low = FocalSearch.focal(width: width, horizontalFOVDegrees: options.focalSearchFOVDegrees.upperBound)
                 let high = FocalSearch.focal(width: width, horizontalFOVDegrees: options.focalSearchFOVDegrees.lowerBound)
-                let found = FocalSearch.minimize(over: low ... high, gridPoints: 10, refinements: 3) { f in
+                let found = FocalSearch.minimize(over: low ... high, gridPoints: 9, refinements: 3) { f in
                     var mapper = IncrementalMapper(table: table, options: options, intrinsics: centredIntrinsics(f, width: width, height: height),
                                                    width: width, height: height, frames: subset)
                     guard mapper.initialize(reference, partner) else { return .infinity }
-                    mapper.registerAll(optimizeFocal: false)
+                    mapper.registerAll(optimizeFocal: false, localAdjustment: false)
                     return mapper.truncatedCost()
                 }
                 guard found.cost.isFinite else { continue }

@@ -79,8 +79,10 @@ struct IncrementalMapper {
 
     // MARK: registration
 
-    /// Registers every frame it can, most-connected first.
-    mutating func registerAll(optimizeFocal: Bool) {
+    /// Registers every frame it can, most-connected first. `localAdjustment`: a windowed bundle
+    /// adjustment after each registration and global ones as the model grows (off for the quick
+    /// reconstructions of the focal search, which adjust once at the end).
+    mutating func registerAll(optimizeFocal: Bool, localAdjustment: Bool = true) {
         var failed = Set<Int>()
         var lastGlobal = registeredCount
         while true {
@@ -96,14 +98,18 @@ struct IncrementalMapper {
             }
             failed.removeAll()
             triangulate(seenIn: next)
+            guard localAdjustment else { continue }
             let window = Set(registrationOrder.suffix(options.localWindow)).subtracting([anchor])
-            adjust(free: window, optimizeFocal: false)
+            adjust(free: window, optimizeFocal: false, maxIterations: 5)
             removeOutliers()
             if registeredCount >= lastGlobal + max(4, lastGlobal / 2) {
                 adjustKeyframes(optimizeFocal: optimizeFocal, maxIterations: 15)
                 removeOutliers()
                 lastGlobal = registeredCount
             }
+        }
+        if !localAdjustment {
+            adjust(free: Set(registrationOrder).subtracting([anchor]), optimizeFocal: false, maxIterations: 10)
         }
     }
 
