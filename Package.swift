@@ -72,17 +72,18 @@ let package = Package(
             ]),
 
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
-        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomGeometry", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
-        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomVisionTests", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomGeometryTests", dependencies: ["FathomCore", "FathomEval", "FathomGeometry", "FathomScenes", "FathomTestSupport"]),
+        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomScenes", "FathomTestSupport", "FathomVision"]),
     ],
     swiftLanguageModes: [.v6]
 )

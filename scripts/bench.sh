@@ -122,3 +122,40 @@ print(f\"{'scene':8} {'EPE':>6} {'δavg':>6} {'OA':>6} {'AJ':>6} {'occF1':>6} {'
 for line in sys.stdin:
     r = json.loads(line)
     print(f\"{r['scene']:8} {r['epe_all']:6.3f} {r['delta_avg']:6.3f} {r['occlusion_accuracy']:6.3f} {r['average_jaccard']:6.3f} {r['occlusion_f1']:6.3f} {r['seconds']:7.2f}\")"
+
+echo
+echo "== engine II: cameras from tracks, 320x240x48, focal length unknown; fathom eval's ATE (% of path, Sim(3)), RPE rotation, focal error"
+echo "   truth = exact tracks; engine = flow+tracks+cameras on the lossless renders; video = the same on frames decoded from H.264"
+echo "   cam s = wall seconds of the cameras stage (noisy when other builds share the machine); cpu s = its thread CPU time"
+"$(dirname "$bench")/fathom" synth --scene all --frames 48 --out "$work/scenes48" > /dev/null
+for source in truth engine video; do
+  "$bench" cameras --source "$source" --videos "$work/scenes48" | tee -a "$results"
+done | python3 -c "
+import json, sys
+def f(x, scale=1, digits=3):
+    return '-' if x is None else f'{x * scale:.{digits}f}'
+print(f\"{'scene':8} {'source':7} {'status':14} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'mov P':>6} {'mov R':>6} {'cam s':>6} {'cpu s':>6} {'total s':>7}\")
+for line in sys.stdin:
+    r = json.loads(line)
+    print(f\"{r['scene']:8} {r['source']:7} {r.get('geometry_status', '-'):14} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
+          f\"{f(r.get('focal_error'), 100, 2):>8} {f(r.get('moving_precision'), 1, 2):>6} {f(r.get('moving_recall'), 1, 2):>6} \"
+          f\"{f(r.get('cameras_seconds'), 1, 2):>6} {f(r.get('cameras_cpu_seconds'), 1, 2):>6} {f(r.get('seconds'), 1, 2):>7}\")"
+
+echo
+echo "== engine II reference: COLMAP 3.8 (Debian, CPU: SIFT with GPU off, sequential matcher, mapper) on the same lossless frames"
+echo "   set FATHOM_BENCH_COLMAP=0 to skip (minutes per clip); installs the colmap package when missing"
+if [ "${FATHOM_BENCH_COLMAP:-1}" != 0 ]; then
+  command -v colmap > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends colmap > /dev/null; }
+  python3 scripts/colmap_baseline.py --truth "$work/scenes48" --threads 2 | tee -a "$results" | python3 -c "
+import json, sys
+def f(x, scale=1, digits=3):
+    return '-' if x is None else f'{x * scale:.{digits}f}'
+print(f\"{'scene':8} {'registered':>10} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'seconds':>8}\")
+for line in sys.stdin:
+    r = json.loads(line)
+    if 'error' in r:
+        print(f\"{r['scene']:8} failed: {r['error']}\")
+        continue
+    print(f\"{r['scene']:8} {r['registered']:>5}/{r['frames']:<4} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
+          f\"{f(r.get('focal_error'), 100, 2):>8} {r['seconds']:8.1f}\")"
+fi
