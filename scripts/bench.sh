@@ -25,33 +25,50 @@ PY
 
 echo
 echo "== decode: H.264 10 s at 30 fps -> clips of RGB8 + luma at long side 512 with shot detection, vs ffmpeg on the same file and threads"
-echo "   ffmpeg null: 'ffmpeg -threads N -i x -f null -' (decode only); ffmpeg scaled: also scales to the working size as rgb24"
-printf "%-10s %9s %8s %7s %12s %12s %14s %11s %13s\n" content size working threads "fathom fps" "ffmpeg null" "ffmpeg scaled" fathom/null fathom/scaled
+echo "   ffmpeg null: 'ffmpeg -threads N -i x -f null -' (decode only); ffmpeg scaled: also converts to rgb24 at the working size as"
+echo "   Fathom does, in two swscale passes (area-scale the YUV, then YUV to RGB unscaled, swscale's SIMD path; one pass is ~1.5x slower)"
+echo "   Fathom also computes luma and shot-detection thumbnails, which neither reference does"
+echo "   threads: N frame-threaded decoder threads each, plus the calling thread, which converts (Fathom) or filters (ffmpeg, with"
+echo "   -filter_threads 1: by default it slices scaling over more threads, whatever -threads says)"
+echo "   the three run interleaved, 5 rounds: best fps, and least CPU ms per frame (user+sys, all threads), which load disturbs less"
+printf "%-10s %9s %8s %7s %10s %11s %13s %11s %13s %10s %8s %10s\n" content size working threads "fathom fps" "ffmpeg null" "ffmpeg scaled" \
+  fathom/null fathom/scaled "cpu fathom" "cpu null" "cpu scaled"
 for content in testsrc2 mandelbrot; do
   for size in 640x480 1280x720; do
     video="$work/decode-$content-$size.mp4"
     ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "$content=s=$size:r=30" -t 10 -c:v libx264 -preset veryfast -pix_fmt yuv420p "$video"
     for threads in 1 2; do
-      "$bench" decode --input "$video" --threads "$threads" --repeat 3 | tee -a "$results" > "$work/decode.json"
-      python3 - "$work/decode.json" "$results" "$video" "$threads" "$content" "$size" <<'PY'
-import json, re, subprocess, sys
-fathom = json.load(open(sys.argv[1]))
-results, video, threads, content, size = sys.argv[2:7]
-width, height = fathom["working_size"].split("x")
-def ffmpeg_fps(filters):
-    best = float("inf")
-    for _ in range(3):
-        run = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", threads, "-i", video, *filters, "-f", "null", "-"],
-                             capture_output=True, text=True, check=True)
-        best = min(best, float(re.search(r"rtime=([0-9.]+)s", run.stderr).group(1)))
-    return fathom["frames"] / best
-null = ffmpeg_fps([])
-scaled = ffmpeg_fps(["-vf", f"scale={width}:{height}:flags=area,format=rgb24"])
+      python3 - "$bench" "$video" "$threads" "$content" "$size" "$results" <<'PY'
+import json, os, re, subprocess, sys
+bench, video, threads, content, size, results = sys.argv[1:7]
+# fathom-bench links OpenBLAS for other benchmarks; its idle worker threads spin at start-up, off here.
+env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+def fathom():
+    run = subprocess.run([bench, "decode", "--input", video, "--threads", threads, "--repeat", "1"], capture_output=True, text=True, check=True, env=env)
+    return json.loads(run.stdout)
+def ffmpeg(filters):
+    run = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-filter_threads", "1", "-threads", threads, "-i", video, *filters, "-f", "null", "-"],
+                         capture_output=True, text=True, check=True)
+    user, system, real = map(float, re.search(r"utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s", run.stderr).groups())
+    return real, user + system
+runs = {"fathom": [], "null": [], "scaled": []}
+for _ in range(5):
+    run = fathom()
+    runs["fathom"].append((run["seconds"], run["cpu_seconds"]))
+    width, height = run["working_size"].split("x")
+    runs["null"].append(ffmpeg([]))
+    runs["scaled"].append(ffmpeg(["-vf", f"scale={width}:{height}:flags=area,format=yuv420p,scale,format=rgb24"]))
+frames = run["frames"]
+fps = {name: frames / min(real for real, _ in times) for name, times in runs.items()}
+cpu = {name: 1e3 * min(used for _, used in times) / frames for name, times in runs.items()}
 with open(results, "a") as out:
-    print(json.dumps({"benchmark": "decode", "decoder": "ffmpeg", "content": content, "size": size, "threads": int(threads),
-                      "null_fps": null, "scaled_fps": scaled, "fathom_fps": fathom["fps"]}, sort_keys=True), file=out)
-print(f"{content:10} {size:>9} {fathom['working_size']:>8} {threads:>7} {fathom['fps']:12.0f} {null:12.0f} {scaled:14.0f} "
-      f"{fathom['fps'] / null:11.2f} {fathom['fps'] / scaled:13.2f}")
+    print(json.dumps(dict(run, seconds=frames / fps["fathom"], fps=fps["fathom"], cpu_seconds=cpu["fathom"] * frames / 1e3), sort_keys=True), file=out)
+    print(json.dumps({"benchmark": "decode", "decoder": "ffmpeg", "content": content, "size": size, "threads": int(threads), "rounds": 5,
+                      "null_fps": fps["null"], "scaled_fps": fps["scaled"], "fathom_fps": fps["fathom"],
+                      "null_cpu_ms_per_frame": cpu["null"], "scaled_cpu_ms_per_frame": cpu["scaled"], "fathom_cpu_ms_per_frame": cpu["fathom"]},
+                     sort_keys=True), file=out)
+print(f"{content:10} {size:>9} {run['working_size']:>8} {threads:>7} {fps['fathom']:10.0f} {fps['null']:11.0f} {fps['scaled']:13.0f} "
+      f"{fps['fathom'] / fps['null']:11.2f} {fps['fathom'] / fps['scaled']:13.2f} {cpu['fathom']:10.2f} {cpu['null']:8.2f} {cpu['scaled']:10.2f}")
 PY
     done
   done
