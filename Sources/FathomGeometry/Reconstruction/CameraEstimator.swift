@@ -22,7 +22,8 @@ public struct CameraEstimator: Sendable {
         let table = TrackTable(tracks)
         let t = table.frameCount
         precondition(referenceFrame >= 0 && referenceFrame < t, "reference frame \(referenceFrame) outside [0, \(t))")
-        let survey = MotionSurvey(table: table, reference: referenceFrame, options: options)
+        let working = TrackTable(subsetOf: table, tracks: table.spread(limit: options.maxCameraTracks))
+        let survey = MotionSurvey(table: working, reference: referenceFrame, options: options)
         let prior = knownIntrinsics ?? centredIntrinsics(FocalSearch.focal(width: width, horizontalFOVDegrees: options.fallbackHorizontalFOVDegrees),
                                                          width: width, height: height)
         // Without a frame that shares enough tracks with the reference nothing can be said.
@@ -32,15 +33,15 @@ public struct CameraEstimator: Sendable {
         }
         let diagonal = (Double(width * width + height * height)).squareRoot()
         let partners = survey.initialPartners(minParallax: options.parallaxPixels, target: max(4 * options.parallaxPixels, 0.025 * diagonal))
-        if !partners.isEmpty, let solution = reconstruct(table, partners: partners, reference: referenceFrame, width: width, height: height,
+        if !partners.isEmpty, let solution = reconstruct(working, all: table, partners: partners, reference: referenceFrame, width: width, height: height,
                                                          known: knownIntrinsics) {
             return solution
         }
         if survey.hasParallax(beyond: options.parallaxPixels) {
             return failedSolution(table, intrinsics: prior, known: knownIntrinsics != nil)
         }
-        let rotation = RotationEstimator(table: table, options: options, reference: referenceFrame, width: width, height: height)
-            .estimate(known: knownIntrinsics)
+        let rotation = RotationEstimator(table: working, options: options, reference: referenceFrame, width: width, height: height)
+            .estimate(known: knownIntrinsics, classifying: table)
         return solution(table, intrinsics: rotation.intrinsics, cameraFromWorld: rotation.cameraFromWorld, reference: referenceFrame,
                         moving: rotation.trackIsMoving, points: Array(repeating: nil, count: table.trackCount),
                         status: .rotationOnly, depthObservable: false, summary: rotation.summary,
@@ -49,7 +50,8 @@ public struct CameraEstimator: Sendable {
 
     // MARK: reconstruction with parallax
 
-    private func reconstruct(_ table: TrackTable, partners: [Int], reference: Int, width: Int, height: Int,
+    /// Cameras from the `table` of working tracks; moving flags and points for every track of `all`.
+    private func reconstruct(_ table: TrackTable, all: TrackTable, partners: [Int], reference: Int, width: Int, height: Int,
                              known: PinholeIntrinsics?) -> CameraSolution? {
         let allFrames = Array(0 ..< table.frameCount)
         for partner in partners.prefix(3) {
@@ -77,15 +79,15 @@ public struct CameraEstimator: Sendable {
                 mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 30)
                 mapper.removeOutliers()
             }
-            let moving = movingTracks(mapper)
-            mapper.setAside(moving)
+            mapper.setAside(staticFit(mapper.table, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics).moving)
             mapper.triangulateAll()
             mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 30)
+            let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics)
             let registeredFraction = Double(mapper.registeredCount) / Double(table.frameCount)
             let status: GeometryStatus = registeredFraction == 1 ? .ok : registeredFraction >= 0.3 ? .partial : .failed
             guard status != .failed else { continue }
-            return solution(table, intrinsics: mapper.intrinsics, cameraFromWorld: mapper.cameraFromWorld, reference: reference,
-                            moving: moving, points: mapper.points, status: status, depthObservable: true,
+            return solution(all, intrinsics: mapper.intrinsics, cameraFromWorld: mapper.cameraFromWorld, reference: reference,
+                            moving: fit.moving, points: fit.points, status: status, depthObservable: true,
                             summary: mapper.lastSummary, focalSource: known != nil ? "given" : "estimated",
                             bundleIterations: mapper.bundleIterations)
         }
@@ -99,28 +101,34 @@ public struct CameraEstimator: Sendable {
         return Array(Set(stride(from: 0, to: count, by: step)).union([reference, partner])).sorted()
     }
 
-    /// Tracks whose best static 3D point (triangulated from all their registered observations)
-    /// misses at least a quarter of them, and two or more, by more than the moving threshold.
-    private func movingTracks(_ mapper: IncrementalMapper) -> [Bool] {
-        let table = mapper.table
+    /// Each track's best static 3D point, triangulated from all its observations in registered
+    /// frames. A track is moving when that point misses at least a quarter of them, and two or
+    /// more, by more than the moving threshold; a static track keeps its point when it passes the
+    /// angle, cheirality and reprojection checks.
+    private func staticFit(_ table: TrackTable, cameraFromWorld: [RigidTransform?], intrinsics k: PinholeIntrinsics)
+        -> (moving: [Bool], points: [SIMD3<Double>?]) {
         var moving = [Bool](repeating: false, count: table.trackCount)
+        var points = [SIMD3<Double>?](repeating: nil, count: table.trackCount)
         var usable: [Int] = []
+        let maxError = 2 * options.inlierThresholdPixels / k.fx
         for q in 0 ..< table.trackCount {
             usable.removeAll(keepingCapacity: true)
-            for k in table.observations(of: q) where mapper.cameraFromWorld[table.frame[k]] != nil { usable.append(k) }
-            guard usable.count >= 3 else { continue }
+            for o in table.observations(of: q) where cameraFromWorld[table.frame[o]] != nil { usable.append(o) }
+            guard usable.count >= 2 else { continue }
             let view = { (i: Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>) in
-                (mapper.cameraFromWorld[table.frame[usable[i]]]!, mapper.normalized(table.uv[usable[i]]))
+                let uv = table.uv[usable[i]]
+                return (cameraFromWorld[table.frame[usable[i]]]!, SIMD2((uv.x - k.cx) / k.fx, (uv.y - k.cy) / k.fy))
             }
             guard let point = Triangulation.point(count: usable.count, view) else { continue }
             var bad = 0
-            for k in usable {
-                let c = mapper.cameraFromWorld[table.frame[k]]! * point.position
-                if c.z <= 0 || length2(mapper.intrinsics.project(c) - table.uv[k]) > options.movingThresholdPixels { bad += 1 }
+            for o in usable {
+                let c = cameraFromWorld[table.frame[o]]! * point.position
+                if c.z <= 0 || length2(k.project(c) - table.uv[o]) > options.movingThresholdPixels { bad += 1 }
             }
-            moving[q] = bad >= 2 && bad * 4 >= usable.count
+            moving[q] = usable.count >= 3 && bad >= 2 && bad * 4 >= usable.count
+            if !moving[q], point.passes(minAngleDegrees: options.minTriangulationAngleDegrees, maxError: maxError) { points[q] = point.position }
         }
-        return moving
+        return (moving, points)
     }
 
     // MARK: degenerate clips

@@ -17,6 +17,9 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
     public var localWindow: Int
     /// Points in a global bundle adjustment (long, well-spread tracks are kept).
     public var maxBundlePoints: Int
+    /// Tracks the cameras are estimated from (evenly spread); every track is then classified and
+    /// triangulated against the final cameras.
+    public var maxCameraTracks: Int
     /// Horizontal field of view assumed when the focal length cannot be observed (static camera).
     public var fallbackHorizontalFOVDegrees: Double
     /// Field-of-view range searched when the focal length is unknown, degrees.
@@ -25,7 +28,7 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
 
     public init(inlierThresholdPixels: Double = 1.5, huberPixels: Double = 1.0, movingThresholdPixels: Double = 3,
                 staticPixels: Double = 0.75, parallaxPixels: Double = 1.0, minTriangulationAngleDegrees: Double = 1,
-                localWindow: Int = 8, maxBundlePoints: Int = 300, fallbackHorizontalFOVDegrees: Double = 60,
+                localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600, fallbackHorizontalFOVDegrees: Double = 60,
                 focalSearchFOVDegrees: ClosedRange<Double> = 15 ... 120, seed: UInt64 = 0xF47_0C4) {
         self.inlierThresholdPixels = inlierThresholdPixels
         self.huberPixels = huberPixels
@@ -35,6 +38,7 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
         self.minTriangulationAngleDegrees = minTriangulationAngleDegrees
         self.localWindow = localWindow
         self.maxBundlePoints = maxBundlePoints
+        self.maxCameraTracks = maxCameraTracks
         self.fallbackHorizontalFOVDegrees = fallbackHorizontalFOVDegrees
         self.focalSearchFOVDegrees = focalSearchFOVDegrees
         self.seed = seed

@@ -20,7 +20,8 @@ struct RotationEstimator {
         var focalEstimated: Bool
     }
 
-    func estimate(known: PinholeIntrinsics?) -> Result {
+    /// Rotations and focal length from `table`; moving flags for every track of `all`.
+    func estimate(known: PinholeIntrinsics?, classifying all: TrackTable) -> Result {
         let t = table.frameCount
         // Each frame's homography from its anchor: the reference, or the nearest frame before it
         // (towards the reference) when the reference shares too few tracks.
@@ -58,7 +59,7 @@ struct RotationEstimator {
         // Bundle adjustment: rays as points at unit distance, translations fixed at zero.
         var poses = rotations.map { $0.map { RigidTransform(rotation: $0, translation: .zero) } }
         var directions = [SIMD3<Double>?](repeating: nil, count: table.trackCount)
-        for q in 0 ..< table.trackCount { directions[q] = direction(of: q, poses: poses, intrinsics: k) }
+        for q in 0 ..< table.trackCount { directions[q] = Self.direction(of: q, in: table, poses: poses, intrinsics: k) }
         var observations: [BundleObservation] = []
         var pointOfTrack = [Int](repeating: -1, count: table.trackCount)
         var points: [SIMD3<Double>] = []
@@ -84,16 +85,16 @@ struct RotationEstimator {
             k = problem.intrinsics
         }
         // A track that no single direction explains moves on its own.
-        var moving = [Bool](repeating: false, count: table.trackCount)
-        for q in 0 ..< table.trackCount {
-            guard let d = direction(of: q, poses: poses, intrinsics: k) else { continue }
+        var moving = [Bool](repeating: false, count: all.trackCount)
+        for q in 0 ..< all.trackCount {
+            guard let d = Self.direction(of: q, in: all, poses: poses, intrinsics: k) else { continue }
             var bad = 0
             var used = 0
-            for o in table.observations(of: q) {
-                guard let pose = poses[table.frame[o]] else { continue }
+            for o in all.observations(of: q) {
+                guard let pose = poses[all.frame[o]] else { continue }
                 used += 1
                 let c = pose * d
-                if c.z <= 0 || length2(k.project(c) - table.uv[o]) > options.movingThresholdPixels { bad += 1 }
+                if c.z <= 0 || length2(k.project(c) - all.uv[o]) > options.movingThresholdPixels { bad += 1 }
             }
             moving[q] = bad >= 2 && bad * 4 >= used
         }
@@ -101,7 +102,7 @@ struct RotationEstimator {
     }
 
     /// Mean world direction of a track's viewing rays.
-    private func direction(of q: Int, poses: [RigidTransform?], intrinsics k: PinholeIntrinsics) -> SIMD3<Double>? {
+    private static func direction(of q: Int, in table: TrackTable, poses: [RigidTransform?], intrinsics k: PinholeIntrinsics) -> SIMD3<Double>? {
         var sum = SIMD3<Double>.zero
         for o in table.observations(of: q) {
             guard let pose = poses[table.frame[o]] else { continue }

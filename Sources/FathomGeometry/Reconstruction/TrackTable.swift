@@ -52,6 +52,42 @@ struct TrackTable: Sendable {
         self.uv = uv
     }
 
+    /// The given tracks only (in that order): the cameras need a few hundred well-spread tracks, not
+    /// every track of a dense grid.
+    init(subsetOf table: TrackTable, tracks: [Int]) {
+        var start = [0]
+        var frame: [Int] = []
+        var uv: [SIMD2<Double>] = []
+        for q in tracks {
+            frame += table.frame[table.observations(of: q)]
+            uv += table.uv[table.observations(of: q)]
+            start.append(frame.count)
+        }
+        var track = [Int](repeating: 0, count: frame.count)
+        var inFrame = [[Int]](repeating: [], count: table.frameCount)
+        for q in tracks.indices {
+            for k in start[q] ..< start[q + 1] {
+                track[k] = q
+                inFrame[frame[k]].append(k)
+            }
+        }
+        trackCount = tracks.count
+        frameCount = table.frameCount
+        self.start = start
+        self.frame = frame
+        self.uv = uv
+        self.track = track
+        self.inFrame = inFrame
+    }
+
+    /// At most `limit` tracks seen in two frames or more, evenly strided through the track order
+    /// (trackers emit tracks in grid order, so a stride keeps them spread over the image).
+    func spread(limit: Int) -> [Int] {
+        let candidates = (0 ..< trackCount).filter { observations(of: $0).count >= 2 }
+        guard candidates.count > limit else { return candidates }
+        return (0 ..< limit).map { candidates[$0 * candidates.count / limit] }
+    }
+
     func observations(of track: Int) -> Range<Int> { start[track] ..< start[track + 1] }
 
     /// Pixel of `track` in `frame`, if visible there.
