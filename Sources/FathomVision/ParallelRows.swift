@@ -7,7 +7,7 @@ import Dispatch
 /// index reads shared inputs only and writes only its own outputs. That is why `body` may capture
 /// buffer pointers; it is declared Sendable here, in this one place, rather than wrapping every
 /// pointer of every hot loop.
-func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
+package func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
     if count * minimumWork < 4096 || count < 2 {
         for index in 0 ..< count { body(index) }
         return
@@ -19,15 +19,16 @@ func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
 
 /// A mutable buffer that parallel row workers write to disjoint parts of (a value, so the
 /// closure can capture it while the array it points into is borrowed mutably).
-struct SharedBuffer<Element> {
-    let base: UnsafeMutablePointer<Element>
+package struct SharedBuffer<Element> {
+    package let base: UnsafeMutablePointer<Element>
 
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+    @inlinable
+    package init(_ buffer: UnsafeMutableBufferPointer<Element>) {
         base = buffer.baseAddress!
     }
 
-    @inline(__always)
-    subscript(index: Int) -> Element {
+    @inlinable @inline(__always)
+    package subscript(index: Int) -> Element {
         get { base[index] }
         nonmutating set { base[index] = newValue }
     }

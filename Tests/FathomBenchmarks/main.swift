@@ -2,6 +2,7 @@
 //
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
+//     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P]
 //
 // Prints one JSON line per benchmark on stdout.
 import FathomCore
@@ -53,6 +54,10 @@ do {
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "depth":
+        try benchmarkDepth(scenes: option("scenes", "orbit,dynamic,fast,lowtex,pan,tripod").split(separator: ",").map(String.init),
+                           width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
+                           preset: OpticalFlowOptions.Preset(rawValue: option("preset", "fast"))!)
     case "decode":
         try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
                             repeats: Int(option("repeat", "3"))!)
