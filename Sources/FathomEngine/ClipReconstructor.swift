@@ -18,14 +18,19 @@ public struct ClipReconstructor: Sendable {
         let motion = timings.measure("flow") { ClipMotion.estimate(images, flow: DenseOpticalFlow(options: OpticalFlowOptions(options.flowPreset))) }
         let tracks = timings.measure("tracks") { PointTracker(options: options.tracking).track(motion) }
         let reference = min(options.referenceFrame, t - 1)
-        let unknownDepth = Tensor<Float>(shape: [t, h, w], repeating: .nan)
+        let intrinsics = input.knownIntrinsics ?? Self.defaultIntrinsics(width: w, height: h)
+        let cameras = [RigidTransform](repeating: .identity, count: t)
+        let depth = timings.measure("depth") {
+            DepthEstimator(options: options.depth).estimate(motion: motion, intrinsics: intrinsics, worldFromCamera: cameras,
+                                                            depthObservable: DepthEstimator.hasTranslation(cameras))
+        }
         return ClipLabels(
             id: input.id, source: input.source, referenceFrame: reference, fps: input.fps, depthUnits: .relative,
             frameIndex: input.frameIndex, timestamp: input.timestamp, rgb: storeRGB ? input.rgb : nil,
-            depth: unknownDepth, depthConfidence: Tensor(shape: [t, h, w], repeating: 0),
+            depth: depth.depth, depthConfidence: depth.confidence,
             occlusion: Tensor(shape: [t, h, w], storage: motion.occlusionBits),
-            intrinsics: Self.intrinsicsTensor(input.knownIntrinsics ?? Self.defaultIntrinsics(width: w, height: h), frames: t),
-            worldFromCamera: Tensor(shape: [t, 4, 4], storage: (0 ..< t).flatMap { _ in RigidTransform.identity.matrix4x4.map(Float.init) }),
+            intrinsics: Self.intrinsicsTensor(intrinsics, frames: t),
+            worldFromCamera: Tensor(shape: [t, 4, 4], storage: cameras.flatMap { $0.matrix4x4.map(Float.init) }),
             tracks: tracks, quality: ["geometry_status": .text("unestimated")])
     }
 

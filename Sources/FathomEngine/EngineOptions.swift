@@ -7,12 +7,16 @@ public struct EngineOptions: Sendable, Equatable {
     public var flowPreset: OpticalFlowOptions.Preset
     /// Long 2D tracks: grid spacing, re-acquisition, seeding of new surface.
     public var tracking: TrackingOptions
+    /// Dense depth: working resolution, neighbour spans, noise model, thresholds.
+    public var depth: DepthOptions
     /// The frame whose camera is the world frame.
     public var referenceFrame: Int
 
-    public init(flowPreset: OpticalFlowOptions.Preset = .fast, tracking: TrackingOptions = TrackingOptions(), referenceFrame: Int = 0) {
+    public init(flowPreset: OpticalFlowOptions.Preset = .fast, tracking: TrackingOptions = TrackingOptions(), depth: DepthOptions = DepthOptions(),
+                referenceFrame: Int = 0) {
         self.flowPreset = flowPreset
         self.tracking = tracking
+        self.depth = depth
         self.referenceFrame = referenceFrame
     }
 }

@@ -19,16 +19,15 @@ package func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> V
 
 /// A mutable buffer that parallel row workers write to disjoint parts of (a value, so the
 /// closure can capture it while the array it points into is borrowed mutably).
-package struct SharedBuffer<Element> {
-    package let base: UnsafeMutablePointer<Element>
+struct SharedBuffer<Element> {
+    let base: UnsafeMutablePointer<Element>
 
-    @inlinable
-    package init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
         base = buffer.baseAddress!
     }
 
-    @inlinable @inline(__always)
-    package subscript(index: Int) -> Element {
+    @inline(__always)
+    subscript(index: Int) -> Element {
         get { base[index] }
         nonmutating set { base[index] = newValue }
     }

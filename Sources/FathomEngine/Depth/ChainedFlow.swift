@@ -40,38 +40,47 @@ struct ChainedFlow {
     }
 
     /// Twice the span. A correspondence survives only where the second leg's four bilinear
-    /// neighbours are all valid (NaN propagates through the interpolation) and it stays in view.
+    /// neighbours are all valid (NaN propagates through the interpolation, even at weight 0) and it
+    /// stays in view.
     func doubled() -> ChainedFlow {
         let (w, h) = (width, height)
+        let (right, bottom) = (Float(w - 1), Float(h - 1))
         var u2 = [[Float]](repeating: [], count: u.count)
         var v2 = u2
-        for frame in u.indices {
-            let middle = frame + span
-            guard !u[frame].isEmpty, middle >= 0, middle < u.count, !u[middle].isEmpty else { continue }
-            var outU = [Float](repeating: .nan, count: w * h)
-            var outV = outU
-            u[frame].withUnsafeBufferPointer { u1 in
-            v[frame].withUnsafeBufferPointer { v1 in
-            u[middle].withUnsafeBufferPointer { u2 in
-            v[middle].withUnsafeBufferPointer { v2 in
-            outU.withUnsafeMutableBufferPointer { ou in
-            outV.withUnsafeMutableBufferPointer { ov in
-                let (resultU, resultV) = (SharedBuffer(ou), SharedBuffer(ov))
-                let (right, bottom) = (Float(w - 1), Float(h - 1))
-                parallelRows(h, minimumWork: w * 4) { i in
-                    for j in 0 ..< w {
-                        let p = i * w + j
-                        let x = Float(j) + u1[p], y = Float(i) + v1[p]
-                        // False for NaN too: a broken first leg stays broken.
-                        guard x >= 0, y >= 0, x <= right, y <= bottom else { continue }
-                        resultU[p] = u1[p] + sampleBilinear(u2, width: w, height: h, x: x, y: y)
-                        resultV[p] = v1[p] + sampleBilinear(v2, width: w, height: h, x: x, y: y)
+        u2.withUnsafeMutableBufferPointer { outU in
+        v2.withUnsafeMutableBufferPointer { outV in
+            let (resultU, resultV) = (outU.baseAddress!, outV.baseAddress!)
+            parallelRows(u.count, minimumWork: w * h) { frame in
+                let middle = frame + span
+                guard !u[frame].isEmpty, middle >= 0, middle < u.count, !u[middle].isEmpty else { return }
+                var chainedU = [Float](repeating: .nan, count: w * h)
+                var chainedV = chainedU
+                u[frame].withUnsafeBufferPointer { u1 in
+                v[frame].withUnsafeBufferPointer { v1 in
+                u[middle].withUnsafeBufferPointer { u2 in
+                v[middle].withUnsafeBufferPointer { v2 in
+                chainedU.withUnsafeMutableBufferPointer { chainedU in
+                chainedV.withUnsafeMutableBufferPointer { chainedV in
+                    for i in 0 ..< h {
+                        for j in 0 ..< w {
+                            let p = i * w + j
+                            let x = Float(j) + u1[p], y = Float(i) + v1[p]
+                            // False for NaN too: a broken first leg stays broken.
+                            guard x >= 0, y >= 0, x <= right, y <= bottom else { continue }
+                            // Bilinear weights once for both planes (the cell clamped inside the image).
+                            let x0 = min(Int(x), w - 2), y0 = min(Int(y), h - 2)
+                            let fx = x - Float(x0), fy = y - Float(y0)
+                            let (a, b, c, d) = (y0 * w + x0, y0 * w + x0 + 1, (y0 + 1) * w + x0, (y0 + 1) * w + x0 + 1)
+                            let (wa, wb, wc, wd) = ((1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy)
+                            chainedU[p] = u1[p] + (wa * u2[a] + wb * u2[b] + wc * u2[c] + wd * u2[d])
+                            chainedV[p] = v1[p] + (wa * v2[a] + wb * v2[b] + wc * v2[c] + wd * v2[d])
+                        }
                     }
-                }
-            } } } } } }
-            u2[frame] = outU
-            v2[frame] = outV
-        }
+                } } } } } }
+                resultU[frame] = chainedU
+                resultV[frame] = chainedV
+            }
+        } }
         return ChainedFlow(span: 2 * span, width: w, height: h, u: u2, v: v2)
     }
 }

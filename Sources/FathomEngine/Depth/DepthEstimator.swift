@@ -1,13 +1,16 @@
 import FathomCore
 import FathomVision
-import Foundation
-func cpuNow() -> Double { var now = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now); return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 }
 
-/// Dense depth per frame by motion stereo: every pixel is matched into the frames t ± 1, 2, 4, …
-/// by chaining the clip's consecutive flows (stopping at occlusions), triangulated against all of
-/// them with the cameras (`ParallaxEvidence`), checked for consistency (epipolar distance and
-/// agreement between views, which also finds independently moving surfaces), then small holes are
-/// filled edge-aware and the result is upsampled guided by the frame.
+/// Dense depth per frame by motion stereo:
+/// 1. every pixel is matched into the frames t ± 1, 2, 4, … by chaining the clip's consecutive
+///    flows, stopping at occlusions (`ChainedFlow`), and triangulated against all of them with the
+///    cameras, weighted by baseline and texture, views off their epipolar line or disagreeing with
+///    the others set aside as evidence of motion (`ParallaxEvidence`, `InverseDepth`);
+/// 2. refined photometrically along the epipolar lines of the widest views (`EpipolarRefinement`);
+/// 3. checked against and fused with the depth maps of neighbouring frames (`MultiViewFusion`);
+/// 4. small holes filled edge-aware (`HoleFilling`), and upsampled guided by the frame
+///    (`GuidedUpsampling`); confidence from parallax, view agreement and photometric match.
+/// Frames are worked on in parallel, each by one worker at a time.
 ///
 /// Works in inverse depth, so far surfaces and sky come out as ρ ≈ 0 and are left unknown rather
 /// than given a large made-up depth. Deterministic: the same inputs give the same maps bit for
@@ -33,58 +36,69 @@ public struct DepthEstimator: Sendable {
         let (t, h, w) = (motion.frameCount, motion.height, motion.width)
         precondition(worldFromCamera.count == t, "one camera pose per frame: \(worldFromCamera.count) for \(t) frames")
         precondition(moving.map { $0.shape == [t, h, w] } ?? true, "moving mask must have shape [\(t), \(h), \(w)]")
-        guard depthObservable, t > 1 else { return .unknown(frames: t, height: h, width: w, moving: moving) }
-        var tick = cpuNow(); func lap(_ n: String) { let x = cpuNow(); FileHandle.standardError.write(Data("  \(n) \(String(format: "%.2f", (x - tick) * 1000 / Double(t))) ms/frame\n".utf8)); tick = x }
+        guard depthObservable, t > 1, w >= 4, h >= 4 else { return .unknown(frames: t, height: h, width: w, moving: moving) }
         let level = min(options.workingLevel, Self.deepestLevel(width: w, height: h))
         let working = WorkingMotion(motion, intrinsics: intrinsics, level: level)
-        lap("working")
-        var evidence = working.images.map { ParallaxEvidence(texture: StructureTensor($0)) }
+        let imageNoise = options.imageNoise ?? ImageNoise.estimate(working.images)
+        let cameras = CameraPairs(worldFromCamera: worldFromCamera, intrinsics: working.intrinsics)
+        let evidence = triangulate(working, cameras: cameras, imageNoise: imageNoise)
+
+        // Conclude, then refine photometrically, each frame on its own.
+        let refinement = EpipolarRefinement(iterations: options.refinementIterations, imageNoise: imageNoise)
+        let refined = parallelFrames(t) { frame in
+            let given = moving.map { working.reduced($0.storage[frame * h * w ..< (frame + 1) * h * w]) }
+            var estimate = InverseDepth(evidence[frame], givenMoving: given, minimumParallaxRatio: options.minimumParallaxRatio)
+            let views = refinementViews(frame, frames: t).map {
+                EpipolarRefinement.View(image: working.images[$0], camera: cameras.camera($0, seeing: frame))
+            }
+            let agreement = refinement.refine(&estimate, image: working.images[frame], views: views)
+            return (estimate, agreement)
+        }
+
+        // Check the frames against each other and fuse; fill small holes; back to full resolution.
+        let fusion = MultiViewFusion(gate: 3, relativeFloor: options.relativeFloor)
+        let frames = parallelFrames(t) { frame in
+            var estimate = refined[frame].0
+            let neighbours = fusionNeighbours(frame, frames: t).map {
+                MultiViewFusion.Neighbour(estimate: refined[$0].0, camera: cameras.camera($0, seeing: frame))
+            }
+            fusion.fuse(&estimate, neighbours: neighbours)
+            var maps = DepthFrame(estimate, agreement: refined[frame].1, minimumParallaxRatio: options.minimumParallaxRatio)
+            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: options.maximumHoleArea)
+            return GuidedUpsampling.upsample(maps, working: working.images[frame], full: motion.images[frame], factor: 1 << level)
+        }
+        var movingOut = frames.flatMap(\.moving)
+        if let moving {
+            for p in movingOut.indices where moving.storage[p] { movingOut[p] = true }
+        }
+        return DepthMaps(depth: Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth)),
+                         confidence: Tensor(shape: [t, h, w], storage: frames.flatMap(\.confidence)),
+                         moving: Tensor(shape: [t, h, w], storage: movingOut))
+    }
+
+    /// The parallax evidence of every frame against t ± 1, 2, 4, …, longestSpan: chains doubled
+    /// span by span, each span's correspondences added to every frame's evidence.
+    private func triangulate(_ working: WorkingMotion, cameras: CameraPairs, imageNoise: Float) -> [ParallaxEvidence] {
+        let t = working.frameCount
+        var evidence = parallelFrames(t) { ParallaxEvidence(texture: StructureTensor(working.images[$0])) }
         var chains = [ChainedFlow(working, forwards: true), ChainedFlow(working, forwards: false)]
         while true {
             let span = chains[0].span
             // Each link of a chain adds its own flow and matching error: variances grow with the span.
             let flowVariance = Float(span) * options.flowNoise * options.flowNoise
-            let matchVariance = Float(span) * options.imageNoise * options.imageNoise / Float(StructureTensor.window * StructureTensor.window)
-            for chain in chains {
-                for frame in 0 ..< t where !chain.u[frame].isEmpty {
-                    let otherFromThis = worldFromCamera[frame + chain.span].inverse * worldFromCamera[frame]
-                    evidence[frame].add(u: chain.u[frame], v: chain.v[frame], otherFromThis: otherFromThis, intrinsics: working.intrinsics,
+            let matchVariance = Float(span) * imageNoise * imageNoise / Float(StructureTensor.window * StructureTensor.window)
+            evidence.withUnsafeMutableBufferPointer { frames in
+                let base = frames.baseAddress!
+                parallelRows(t, minimumWork: working.width * working.height) { frame in
+                    for chain in chains where !chain.u[frame].isEmpty {
+                        base[frame].add(u: chain.u[frame], v: chain.v[frame], camera: cameras.camera(frame + chain.span, seeing: frame),
                                         flowVariance: flowVariance, matchVariance: matchVariance, tolerance: options.poseTolerance)
+                    }
                 }
             }
-            guard span < options.longestSpan else { break }
+            guard span < options.longestSpan else { return evidence }
             chains = chains.map { $0.doubled() }
         }
-
-        lap("evidence")
-        let refinement = EpipolarRefinement(intrinsics: working.intrinsics, iterations: options.refinementIterations, imageNoise: options.imageNoise)
-        var depth = [Float](repeating: .nan, count: t * h * w)
-        var confidence = [UInt8](repeating: 0, count: t * h * w)
-        var movingOut = [Bool](repeating: false, count: t * h * w)
-        for frame in 0 ..< t {
-            let given = moving.map { working.reduced($0.storage[frame * h * w ..< (frame + 1) * h * w]) }
-            var estimate = InverseDepth(evidence[frame], givenMoving: given, minimumParallaxRatio: options.minimumParallaxRatio)
-            let views = refinementViews(frame, frames: t).map {
-                EpipolarRefinement.View(image: working.images[$0], otherFromThis: worldFromCamera[$0].inverse * worldFromCamera[frame])
-            }
-            lap("resolve")
-            let agreement = refinement.refine(&estimate, image: working.images[frame], views: views)
-            var maps = DepthFrame(estimate, agreement: agreement, minimumParallaxRatio: options.minimumParallaxRatio)
-            lap("refine")
-            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: options.maximumHoleArea)
-            lap("fill")
-            maps = GuidedUpsampling.upsample(maps, working: working.images[frame], full: motion.images[frame], factor: 1 << level)
-            lap("upsample")
-            let range = frame * h * w ..< (frame + 1) * h * w
-            depth.replaceSubrange(range, with: maps.depth)
-            confidence.replaceSubrange(range, with: maps.confidence)
-            movingOut.replaceSubrange(range, with: maps.moving)
-        }
-        if let moving {
-            for p in movingOut.indices where moving.storage[p] { movingOut[p] = true }
-        }
-        return DepthMaps(depth: Tensor(shape: [t, h, w], storage: depth), confidence: Tensor(shape: [t, h, w], storage: confidence),
-                         moving: Tensor(shape: [t, h, w], storage: movingOut))
     }
 
     /// The frames a frame's depth is checked in photometrically: the farthest neighbour on each
@@ -97,6 +111,13 @@ public struct DepthEstimator: Sendable {
         if !before.isEmpty && !after.isEmpty { return before + after }
         let side = before.isEmpty ? 1 : -1
         return Set([frame + side * span, frame + side * max(span / 2, 1)]).filter { $0 >= 0 && $0 < t }.sorted()
+    }
+
+    /// The frames a frame's depth map is checked against and fused with: 1, 2 and 4 times the
+    /// longest span away on either side, so surfaces whose triangulated position drifts over time
+    /// (independent motion along the epipolar lines) are caught.
+    private func fusionNeighbours(_ frame: Int, frames t: Int) -> [Int] {
+        [1, 2, 4].flatMap { [frame - $0 * options.longestSpan, frame + $0 * options.longestSpan] }.filter { $0 >= 0 && $0 < t }
     }
 
     /// Whether the cameras move at all: without translation no depth is observable.

@@ -22,8 +22,8 @@ enum GuidedUpsampling {
         depth.withUnsafeMutableBufferPointer { od in
         confidence.withUnsafeMutableBufferPointer { oc in
         moving.withUnsafeMutableBufferPointer { om in
-            let (outDepth, outConfidence, outMoving) = (SharedBuffer(od), SharedBuffer(oc), SharedBuffer(om))
-            parallelRows(h, minimumWork: w * 8) { i in
+            let (outDepth, outConfidence, outMoving) = (od.baseAddress!, oc.baseAddress!, om.baseAddress!)
+            for i in 0 ..< h {
                 // Working coordinates of this row's centres (working pixel centres at integers).
                 let y = min(max((Float(i) + 0.5) * scale - 0.5, 0), Float(sh - 1))
                 let y0 = min(Int(y), max(sh - 2, 0))

@@ -1,15 +1,13 @@
-import FathomCore
-import FathomVision
 
 /// What the views of one frame say about the inverse depth ρ = 1/z of each of its pixels,
 /// accumulated view by view (motion stereo by triangulating chained flow).
 ///
 /// For pixel x of frame t with correspondence x′ in frame s, and s_from_t = (R, τ): the point at
-/// inverse depth ρ projects to π(R d + τ ρ), d the ray of x. Linearised about the point at infinity
-/// π(R d), the observed parallax r = x′ − π(R d) is c ρ, with c = f (τ_xy − q τ_z) / (R d)_z the
-/// image motion per unit inverse depth (q the normalised coordinates of x′). Each view gives two
-/// equations in one unknown, solved by weighted least squares in ρ (so points at infinity, ρ = 0,
-/// are ordinary), and two checks:
+/// inverse depth ρ on the ray d of x is R d + τ ρ in camera s, and it projects to x′ exactly when
+/// c ρ = r, with c = f (τ_xy − q τ_z) / (R d)_z the image motion per unit of ρ (q the normalised
+/// coordinates of x′) and r = x′ − π(R d) the parallax relative to the point at infinity. Each
+/// view gives these two equations in one unknown, solved by weighted least squares in ρ (so
+/// points at infinity, ρ = 0, are ordinary), and two checks:
 /// - the component of r across c is the distance of x′ from its epipolar line, which no depth can
 ///   explain: beyond noise it means the surface moves on its own (or the cameras are wrong);
 /// - the component along c gives that view's own ρ, which must agree with the views before it.
@@ -37,41 +35,32 @@ struct ParallaxEvidence {
     }
 
     /// Adds one view: `u`, `v` map this frame's pixels into the other frame (NaN: no
-    /// correspondence), `otherFromThis` is the relative camera pose. A correspondence's variance
+    /// correspondence), `camera` is the other frame's. A correspondence's variance
     /// along a direction e is `flowVariance` + `matchVariance` / eᵀ G e (G the structure tensor):
     /// chained flow noise plus the limit the texture puts on matching in that direction.
     /// `tolerance` is the epipolar distance allowed for camera error, pixels.
-    mutating func add(u: [Float], v: [Float], otherFromThis pose: RigidTransform, intrinsics k: PinholeIntrinsics,
-                      flowVariance: Float, matchVariance: Float, tolerance: Float) {
+    mutating func add(u: [Float], v: [Float], camera: RelativeCamera, flowVariance: Float, matchVariance: Float, tolerance: Float) {
         let (w, h) = (width, height)
-        let rotation = pose.rotation
-        let (r0, r1, r2) = (SIMD3<Float>(rotation.rows.0), SIMD3<Float>(rotation.rows.1), SIMD3<Float>(rotation.rows.2))
-        let tau = SIMD3<Float>(pose.translation)
-        let (fx, fy, cx, cy) = (Float(k.fx), Float(k.fy), Float(k.cx), Float(k.cy))
         let gate: Float = 3
         u.withUnsafeBufferPointer { pu in
         v.withUnsafeBufferPointer { pv in
         texture.xx.withUnsafeBufferPointer { gxx in
         texture.xy.withUnsafeBufferPointer { gxy in
         texture.yy.withUnsafeBufferPointer { gyy in
-        information.withUnsafeMutableBufferPointer { infoBuffer in
-        weightedParallax.withUnsafeMutableBufferPointer { parallaxBuffer in
-        conflict.withUnsafeMutableBufferPointer { conflictBuffer in
-            let (info, parallax, conflicting) = (SharedBuffer(infoBuffer), SharedBuffer(parallaxBuffer), SharedBuffer(conflictBuffer))
-            parallelRows(h, minimumWork: w * 8) { i in
-                let dy = (Float(i) + 0.5 - cy) / fy
+        information.withUnsafeMutableBufferPointer { info in
+        weightedParallax.withUnsafeMutableBufferPointer { parallax in
+        conflict.withUnsafeMutableBufferPointer { conflicting in
+            for i in 0 ..< h {
                 for j in 0 ..< w {
                     let p = i * w + j
-                    let du = pu[p], dv = pv[p]
-                    guard du.isFinite, dv.isFinite else { continue }
-                    let dx = (Float(j) + 0.5 - cx) / fx
-                    let d = SIMD3<Float>(dx, dy, 1)
-                    let a = SIMD3((r0 * d).sum(), (r1 * d).sum(), (r2 * d).sum())
+                    guard pu[p].isFinite, pv[p].isFinite else { continue }
+                    let a = camera.point(camera.ray(row: i, column: j), inverseDepth: 0)
                     guard a.z > 0.05 else { continue }
-                    let xu = Float(j) + 0.5 + du, xv = Float(i) + 0.5 + dv
-                    let qx = (xu - cx) / fx, qy = (xv - cy) / fy
-                    let c = SIMD2(fx * (tau.x - qx * tau.z), fy * (tau.y - qy * tau.z)) / a.z
-                    let r = SIMD2(xu - (fx * a.x / a.z + cx), xv - (fy * a.y / a.z + cy))
+                    // Observed pixel, its normalised coordinates q, and the point at infinity.
+                    let observed = SIMD2(Float(j) + pu[p], Float(i) + pv[p])
+                    let q = SIMD2((observed.x + 0.5 - camera.cx) / camera.fx, (observed.y + 0.5 - camera.cy) / camera.fy)
+                    let c = SIMD2(camera.fx * (camera.tau.x - q.x * camera.tau.z), camera.fy * (camera.tau.y - q.y * camera.tau.z)) / a.z
+                    let r = observed - camera.index(a)
                     let c2 = (c * c).sum()
                     // Texture along the epipolar line (e = c/|c|) and across it; isotropic without parallax.
                     let energy = gxx[p] + gyy[p]

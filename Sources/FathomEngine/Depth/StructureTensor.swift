@@ -20,8 +20,8 @@ struct StructureTensor {
         width = w
         height = h
         let radius = Self.window / 2
-        xx = BoxFilter.mean(zip(gx.pixels, gx.pixels).map(*), width: w, height: h, radius: radius)
-        xy = BoxFilter.mean(zip(gx.pixels, gy.pixels).map(*), width: w, height: h, radius: radius)
-        yy = BoxFilter.mean(zip(gy.pixels, gy.pixels).map(*), width: w, height: h, radius: radius)
+        xx = BoxFilter.mean(zip(gx.pixels, gx.pixels).map(*)[...], width: w, height: h, radius: radius)
+        xy = BoxFilter.mean(zip(gx.pixels, gy.pixels).map(*)[...], width: w, height: h, radius: radius)
+        yy = BoxFilter.mean(zip(gy.pixels, gy.pixels).map(*)[...], width: w, height: h, radius: radius)
     }
 }

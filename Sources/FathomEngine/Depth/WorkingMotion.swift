@@ -66,6 +66,7 @@ struct WorkingMotion {
         private func reduce(_ plane: [Float], scale: Float) -> [Float] {
             var out = [Float](repeating: 0, count: width * height)
             plane.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { out in
                 for i in 0 ..< height {
                     for j in 0 ..< width {
                         var sum: Float = 0
@@ -76,7 +77,7 @@ struct WorkingMotion {
                         out[i * width + j] = sum * scale
                     }
                 }
-            }
+            } }
             return out
         }
     }
