@@ -67,13 +67,16 @@ public struct DepthEstimator: Sendable {
             HoleFilling.fill(&maps, image: working.images[frame], maximumArea: options.maximumHoleArea)
             return GuidedUpsampling.upsample(maps, working: working.images[frame], full: motion.images[frame], factor: 1 << level)
         }
-        var movingOut = frames.flatMap(\.moving)
-        if let moving {
-            for p in movingOut.indices where moving.storage[p] { movingOut[p] = true }
+        var maps = DepthMaps(depth: Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth)),
+                             confidence: Tensor(shape: [t, h, w], storage: frames.flatMap(\.confidence)),
+                             moving: Tensor(shape: [t, h, w], storage: frames.flatMap(\.moving)))
+        // Moving pixels get no depth, whatever upsampling blended into them.
+        for p in 0 ..< t * h * w where maps.moving.storage[p] || moving?.storage[p] == true {
+            maps.moving.storage[p] = true
+            maps.depth.storage[p] = .nan
+            maps.confidence.storage[p] = 0
         }
-        return DepthMaps(depth: Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth)),
-                         confidence: Tensor(shape: [t, h, w], storage: frames.flatMap(\.confidence)),
-                         moving: Tensor(shape: [t, h, w], storage: movingOut))
+        return maps
     }
 
     /// The parallax evidence of every frame against t ± 1, 2, 4, …, longestSpan: chains doubled

@@ -35,7 +35,8 @@ struct EpipolarRefinement {
         let (prior, priorInformation) = (estimate.rho, estimate.information)
         /// Window pixels per unit of intensity variance: the scale of photometric information.
         let pixelsPerVariance = Float((2 * Self.radius + 1) * (2 * Self.radius + 1)) / (imageNoise * imageNoise)
-        var agreement = [Float](repeating: 0, count: n)
+        // Without a pass there is no photometric evidence either way.
+        var agreement = [Float](repeating: iterations > 0 ? 0 : 1, count: n)
         for _ in 0 ..< iterations {
             var normal = [Float](repeating: 0, count: n)
             var gradient = normal

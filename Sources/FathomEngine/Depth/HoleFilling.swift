@@ -5,7 +5,8 @@ import FathomVision
 /// (noise, a thin occlusion), so it takes the depth of its surroundings. Each hole pixel looks
 /// along 8 directions for the nearest known depth and averages them, weighted by closeness in
 /// intensity (`EdgeWeight`) and distance, so a hole on an edge takes the depth of the side it looks like.
-/// Larger regions (sky, far ground, unmatched surfaces) stay unknown: no depth is made up there.
+/// A pixel none of whose sources looks like it (within `EdgeWeight`'s scale) stays unknown, as do
+/// larger regions (sky, far ground, unmatched surfaces): no depth is made up there.
 /// Filled pixels get half the confidence of their sources.
 enum HoleFilling {
     static func fill(_ frame: inout DepthFrame, image: GrayImage, maximumArea: Int) {
@@ -48,7 +49,7 @@ enum HoleFilling {
         let (w, h) = (frame.width, frame.height)
         let (i, j) = (p / w, p % w)
         let own = image.pixels[p]
-        var (weightSum, depthSum, confidenceSum): (Float, Float, Float) = (0, 0, 0)
+        var (weightSum, depthSum, confidenceSum, bestSimilarity): (Float, Float, Float, Float) = (0, 0, 0, 0)
         for (di, dj) in directions {
             var (ni, nj, steps) = (i + di, j + dj, 1)
             while ni >= 0, ni < h, nj >= 0, nj < w, frame.depth[ni * w + nj].isNaN, !frame.moving[ni * w + nj] {
@@ -56,12 +57,15 @@ enum HoleFilling {
             }
             guard ni >= 0, ni < h, nj >= 0, nj < w, !frame.moving[ni * w + nj] else { continue }
             let q = ni * w + nj
-            let weight = EdgeWeight.similarity(image.pixels[q], own) / Float(steps)
+            let similarity = EdgeWeight.similarity(image.pixels[q], own)
+            bestSimilarity = max(bestSimilarity, similarity)
+            let weight = similarity / Float(steps)
             weightSum += weight
             depthSum += weight * frame.depth[q]
             confidenceSum += weight * Float(frame.confidence[q])
         }
-        guard weightSum > 0 else { return (.nan, 0) }
+        // Only a surface that looks like the hole may fill it: sky bordered by walls stays unknown.
+        guard bestSimilarity >= 0.5 else { return (.nan, 0) }
         return (depthSum / weightSum, UInt8(max(1, (confidenceSum / weightSum / 2).rounded())))
     }
 }

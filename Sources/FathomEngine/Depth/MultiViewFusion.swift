@@ -10,6 +10,8 @@
 /// Pixels with more violations than confirmations are marked moving and lose their depth; the
 /// others take the information-weighted mean of their own and the confirming estimates, and the
 /// share of confirming neighbours scales their consistency.
+import FathomVision
+
 struct MultiViewFusion {
     struct Neighbour {
         let estimate: InverseDepth
@@ -49,10 +51,12 @@ struct MultiViewFusion {
                         // The point in the neighbour's camera, scaled by ρ: its depth there is a.z/ρ.
                         let a = camera.point(camera.ray(row: i, column: j), inverseDepth: own)
                         guard a.z > 1e-6 else { continue }
-                        let at = camera.index(a).rounded(.toNearestOrAwayFromZero)
-                        guard at.x >= 0, at.y >= 0, at.x < Float(w), at.y < Float(h) else { continue }
-                        let q = Int(at.y) * w + Int(at.x)
-                        let seen = otherRho[q]
+                        let at = camera.index(a)
+                        guard at.x >= 0, at.y >= 0, at.x <= Float(w - 1), at.y <= Float(h - 1) else { continue }
+                        // The neighbour's ρ there, bilinear within one surface (NaN if any of the four is unknown).
+                        let nearest = camera.index(a).rounded(.toNearestOrAwayFromZero)
+                        let q = Int(nearest.y) * w + Int(nearest.x)
+                        let seen = sampleBilinear(otherRho, width: w, height: h, x: at.x, y: at.y)
                         guard !seen.isNaN else { continue }
                         let expected = own / a.z
                         let floor = relativeFloor * expected
