@@ -81,7 +81,6 @@ let package = Package(
         .testTarget(name: "FathomVisionTests", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
-        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
         .testTarget(name: "FathomGeometryTests", dependencies: ["FathomCore", "FathomEval", "FathomGeometry", "FathomScenes", "FathomTestSupport"]),
         .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomScenes", "FathomTestSupport", "FathomVision"]),

@@ -159,3 +159,25 @@ for line in sys.stdin:
     print(f\"{r['scene']:8} {r['registered']:>5}/{r['frames']:<4} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
           f\"{f(r.get('focal_error'), 100, 2):>8} {r['seconds']:8.1f}\")"
 fi
+
+echo
+echo "== engine end to end (flow → tracks → cameras → depth → 3D tracks) on the synthetic scenes, 320x240x48, lossless renders;"
+echo "   every label scored against the exact truth by fathom eval's code. fps = labelled frames per second (2 cores)."
+OPENBLAS_NUM_THREADS=1 "$bench" engine --frames 48 | tee -a "$results" > "$work/engine.jsonl"
+python3 - "$work/engine.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+f = lambda v, fmt="6.3f": format(v, fmt) if isinstance(v, (int, float)) else "   n/a"
+print(f"{'scene':8} {'status':13} {'fps':>5} {'AbsRel':>6} {'δ1.25':>6} {'cover':>6} {'ATE%':>6} {'RPE°':>6} {'focal':>6} {'δavg':>6} {'OA':>6} {'AJ':>6} {'APD3D':>6} {'occF1':>6}")
+for r in rows:
+    print(f"{r['scene']:8} {r['geometry_status']:13} {r['frames_per_second']:5.1f} {f(r['depth_abs_rel'])} {f(r['depth_delta125'])} "
+          f"{f(r['depth_coverage'])} {f(100 * r['ate_over_path'] if r['ate_over_path'] is not None else None)} {f(r['rpe_rotation_deg'])} "
+          f"{f(r['focal_error'])} {f(r['delta_avg'])} {f(r['occlusion_accuracy'])} {f(r['average_jaccard'])} {f(r['apd_3d'])} {f(r['occlusion_f1'])}")
+total = {}
+for r in rows:
+    for stage, seconds in r["stage_seconds"].items():
+        total[stage] = total.get(stage, 0) + seconds
+whole = sum(total.values())
+print("   time per stage: " + ", ".join(f"{stage} {100 * s / whole:.0f}%" for stage, s in sorted(total.items(), key=lambda kv: -kv[1])))
+print(f"   overall: {sum(r['frames'] for r in rows) / sum(r['seconds'] for r in rows):.1f} labelled frames/s")
+PY

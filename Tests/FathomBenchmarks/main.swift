@@ -3,6 +3,7 @@
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
 //     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ]
+//     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
 //     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
 //
 // Prints one JSON line per benchmark on stdout.
@@ -60,6 +61,9 @@ do {
         try benchmarkCameras(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
                              width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
                              source: option("source", "engine"), videos: option("videos", "."))
+    case "engine":
+        try benchmarkEngine(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!)
     case "depth":
         try benchmarkDepth(scenes: option("scenes", "orbit,dynamic,fast,lowtex,pan,tripod").split(separator: ",").map(String.init),
                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,

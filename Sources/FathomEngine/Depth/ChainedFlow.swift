@@ -1,3 +1,4 @@
+import FathomCore
 import FathomVision
 
 /// Correspondences from every frame t to frame t + span (span < 0: backwards in time), by chaining
