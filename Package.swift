@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
-        .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomCLITests", dependencies: ["FathomCore", "FathomTestSupport", "FathomShards"]),
         .testTarget(name: "FathomJobsTests", dependencies: ["FathomJobs", "FathomMedia", "FathomShards", "FathomTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

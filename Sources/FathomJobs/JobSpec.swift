@@ -200,6 +200,9 @@ public struct JobSpec: Sendable, Equatable {
         for source in corpus {
             let resolved = resolve(source)
             var kind = CorpusSource.detect(resolved)
+            if case .video(let path) = kind, !path.contains("://"), !FileManager.default.fileExists(atPath: path) {
+                throw FathomError("job.badCorpus", "corpus source '\(source)' does not exist (looked for \(path); paths are relative to the job file's folder)")
+            }
             if case .directory(let root, _) = kind { kind = .directory(root, extensions: Set(extensions)) }
             let found: [CorpusItem]
             do { found = try kind.items() } catch {

@@ -27,8 +27,9 @@ public final class StopSignal: @unchecked Sendable {
         for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGUSR1, "SIGUSR1")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.request(name)
+            source.setEventHandler { [weak self] in  // keeps `source` alive: signal routing lasts as long as the process
+                // Signals arriving before the handler runs are coalesced; `data` counts them.
+                for _ in 0 ..< max(1, source.data) { self?.request(name) }
                 onSignal(name)
             }
             source.resume()
