@@ -103,7 +103,7 @@ public struct PlanItem: Codable, Sendable, Equatable {
     public var endSeconds: Double?
 
     init(_ item: CorpusItem, spec: JobSpec) {
-        key = Self.key(for: item, in: spec)
+        key = Self.key(for: item)
         shard = JobPlan.shard(for: key, count: spec.shards)
         id = item.id
         (fx, fy, cx, cy) = (item.intrinsics?.fx, item.intrinsics?.fy, item.intrinsics?.cx, item.intrinsics?.cy)
@@ -111,12 +111,12 @@ public struct PlanItem: Codable, Sendable, Equatable {
         endSeconds = item.endSeconds
     }
 
-    /// The plan key of a corpus item: its source relative to the job, plus its time range
-    /// when the manifest gives one (one video may be listed once per range).
-    static func key(for item: CorpusItem, in spec: JobSpec) -> String {
-        let base = spec.key(for: item.source)
-        guard item.startSeconds != nil || item.endSeconds != nil else { return base }
-        return "\(base)#t=\(item.startSeconds.map { "\($0)" } ?? ""),\(item.endSeconds.map { "\($0)" } ?? "")"
+    /// The plan key of a corpus item (whose source is already relative to the job, see
+    /// `JobSpec.corpusItems`), plus its time range when the manifest gives one: one video may be
+    /// listed once per range.
+    static func key(for item: CorpusItem) -> String {
+        guard item.startSeconds != nil || item.endSeconds != nil else { return item.source }
+        return "\(item.source)#t=\(item.startSeconds.map { "\($0)" } ?? ""),\(item.endSeconds.map { "\($0)" } ?? "")"
     }
 
     /// The item to decode, with the job's intrinsics where the manifest gives none.

@@ -184,19 +184,21 @@ public struct JobSpec: Sendable, Equatable {
     /// The output directory, resolved.
     public var outputDirectory: String { resolve(output) }
 
-    /// How the plan names a video: its path relative to the job file's folder when it lies
-    /// below it, so a plan and its clip ids do not depend on where the job's folder is mounted.
-    public func key(for source: String) -> String {
-        let base = (resolve(".") as NSString).standardizingPath
-        let standard = source.contains("://") ? source : (source as NSString).standardizingPath
-        let prefix = base.hasSuffix("/") ? base : base + "/"
-        return standard.hasPrefix(prefix) ? String(standard.dropFirst(prefix.count)) : standard
+    /// The path that leads from the folder `base` to `path` (both absolute): `../videos/a.mp4`.
+    static func relativePath(from base: String, to path: String) -> String {
+        let from = (base as NSString).standardizingPath.split(separator: "/"), to = (path as NSString).standardizingPath.split(separator: "/")
+        let common = zip(from, to).prefix { $0 == $1 }.count
+        return (Array(repeating: "..", count: from.count - common) + to.dropFirst(common).map(String.init)).joined(separator: "/")
     }
 
-    /// The corpus's videos in a stable order (duplicates of a video listed twice dropped).
+    /// The corpus's videos in a stable order (a video listed twice is kept once). Each item's
+    /// `source` is how the plan names it: relative to the job file's folder when the corpus names
+    /// it by a relative path, so plans and clip ids do not depend on where the job's folder is
+    /// mounted; absolute paths and URLs as they are.
     public func corpusItems() throws(FathomError) -> [CorpusItem] {
         var items: [CorpusItem] = []
         var seen = Set<String>()
+        let base = resolve(".")
         for source in corpus {
             let resolved = resolve(source)
             var kind = CorpusSource.detect(resolved)
@@ -208,8 +210,9 @@ public struct JobSpec: Sendable, Equatable {
             do { found = try kind.items() } catch {
                 throw FathomError("job.badCorpus", "corpus source '\(source)' (\(resolved)): \(error.message)")
             }
-            for item in found where seen.insert(PlanItem.key(for: item, in: self)).inserted {
-                items.append(item)
+            for var item in found {
+                if !source.hasPrefix("/") && !item.isURL { item.source = Self.relativePath(from: base, to: resolve(item.source)) }
+                if seen.insert(PlanItem.key(for: item)).inserted { items.append(item) }
             }
         }
         return items

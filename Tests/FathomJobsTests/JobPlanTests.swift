@@ -17,7 +17,7 @@ import Testing
     }
 
     func items(_ names: some Sequence<String>) -> [CorpusItem] {
-        names.map { CorpusItem(source: directory.file("videos/\($0).mp4")) }
+        names.map { CorpusItem(source: "videos/\($0).mp4") }
     }
 
     @Test func shardIsTheHashPrefixModuloCount() {

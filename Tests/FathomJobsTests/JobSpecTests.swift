@@ -1,5 +1,7 @@
 import FathomCore
 @testable import FathomJobs
+import FathomMedia
+import FathomTestSupport
 import Foundation
 import Testing
 
@@ -116,7 +118,29 @@ import Testing
         let spec = try spec("name: a\ncorpus: v\noutput: ../out\n")
         #expect(spec.outputDirectory == "/data/out")
         #expect(spec.resolve("/abs/x.mp4") == "/abs/x.mp4" && spec.resolve("https://host/x.mp4") == "https://host/x.mp4")
-        #expect(spec.key(for: "/data/jobs/videos/a.mp4") == "videos/a.mp4")
-        #expect(spec.key(for: "/elsewhere/a.mp4") == "/elsewhere/a.mp4")
+        #expect(JobSpec.relativePath(from: "/data/jobs", to: "/data/jobs/videos/a.mp4") == "videos/a.mp4")
+        #expect(JobSpec.relativePath(from: "/data/jobs/", to: "/data/scenes/./a.mp4") == "../scenes/a.mp4")
+        #expect(JobSpec.relativePath(from: "/data/jobs", to: "/a.mp4") == "../../a.mp4")
+    }
+}
+
+/// Corpus listing as a plan sees it: relative names stay relative to the job file's folder.
+@Suite struct CorpusListingTests {
+    let directory = TemporaryDirectory()
+
+    @Test func itemsAreNamedRelativeToTheJobFile() throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: directory.file("data/videos/sub"), withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: directory.file("jobs"), withIntermediateDirectories: true)
+        for name in ["videos/b.mp4", "videos/sub/a.MP4", "videos/skip.txt", "extra.mkv"] { _ = fileManager.createFile(atPath: directory.file("data/\(name)"), contents: Data([0])) }
+        try "videos/b.mp4\n\(directory.file("data/extra.mkv"))\n".write(toFile: directory.file("data/list.txt"), atomically: true, encoding: .utf8)
+        var spec = JobSpec(name: "t", corpus: ["../data/videos", "../data/list.txt", directory.file("data/extra.mkv")], output: "out",
+                           baseDirectory: directory.file("jobs"))
+        let keys = try spec.corpusItems().map(\.source)
+        #expect(keys == ["../data/videos/b.mp4", "../data/videos/sub/a.MP4", "../data/extra.mkv", directory.file("data/extra.mkv")])
+        #expect(spec.resolve(keys[0]) == directory.file("data/videos/b.mp4"))
+        spec.corpus = ["../data/nothing"]
+        #expect(throws: FathomError.self) { try spec.corpusItems() }
+        do throws(FathomError) { _ = try spec.corpusItems() } catch { #expect(error.code == "job.badCorpus" && error.message.contains("'../data/nothing' does not exist")) }
     }
 }
