@@ -109,6 +109,19 @@ import Testing
         }
     }
 
+    /// Schemas/job.schema.json (for editors) lists exactly the keys the reader knows.
+    @Test func schemaListsExactlyTheKeysTheReaderKnows() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schemas/job.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var keys = Set<String>()
+        for (key, value) in try #require(schema["properties"] as? [String: [String: Any]]) {
+            let variants = [value] + ((value["oneOf"] as? [[String: Any]]) ?? [])
+            let nested = variants.compactMap { $0["properties"] as? [String: Any] }.flatMap(\.keys)
+            keys.formUnion(nested.isEmpty ? [key] : nested.map { "\(key).\($0)" })
+        }
+        #expect(keys == Set(try spec(Self.full).entries.map(\.key)))
+    }
+
     @Test func loadNamesAMissingFile() {
         #expect(throws: FathomError.self) { try JobSpec.load("/nonexistent/job.yaml") }
         do { _ = try JobSpec.load("/nonexistent/job.yaml") } catch { #expect(error.code == "job.notFound" && error.message.contains("/nonexistent/job.yaml")) }
