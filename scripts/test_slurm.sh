@@ -110,7 +110,10 @@ submit() {  # submit JOBFILE -> prints the array job id
 wait_job() {  # wait_job ID: until no task of it is pending or running (5 min at most)
   for _ in $(seq 300); do
     [ -z "$(squeue -h -j "$1" 2>/dev/null)" ] && return 0
-    squeue -h -j "$1" -o "%i %T %r" >> "$work/queue-trace.log" 2>&1
+    # Slurm holds a requeued task back for a while (reason BeginTime); start it now instead.
+    squeue -h -j "$1" -t PENDING -o "%i %r" 2>/dev/null | awk '$2 == "BeginTime" {print $1}' | while read -r task; do
+      scontrol update JobId="$task" StartTime=now >/dev/null 2>&1
+    done
     sleep 1
   done
   fail "job $1 did not finish in 5 minutes: $(squeue -j "$1")"

@@ -18,7 +18,7 @@ enum FileChecksum {
             }
             if block.isEmpty { break }
             total += block.count
-            hasher.update(block)
+            block.withUnsafeBytes { hasher.update($0.bindMemory(to: UInt8.self)) }
         }
         return (hasher.finalizeHex(), total)
     }

@@ -1,4 +1,5 @@
 import FathomCore
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,11 +14,15 @@ final class ShardLock {
     init(path: String, shard: Int) throws(FathomError) {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFailure.error("cannot create the lock file '\(path)'", path: path) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
+        if errno == EWOULDBLOCK {
             close(descriptor)
             throw FathomError("jobs.shardBusy", "shard \(shard) is being run by another process (it holds '\(path)'); "
                 + "wait for it, or stop it, before running the shard again")
         }
+        // File systems without locks (some NFS and Lustre mounts) say so with another errno: go on
+        // unlocked, as HDF5's best-effort locking does; the scheduler runs one task per shard.
+        Logger(label: "fathom.jobs").warning("cannot lock '\(path)' (\(errnoText())); running shard \(shard) without protection against a second process")
     }
 
     deinit {

@@ -143,6 +143,15 @@ import Testing
         let again = try Fathom.run(["run", try job("one", workers: 1)])
         #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)")
         #expect(try labels("one") == reference)
+
+        // What a crash between rename and journal entry, or mid-write, leaves: both are removed.
+        let shard = directory.file("one/shard-0001")
+        let part = try #require(FileManager.default.contentsOfDirectory(atPath: shard).first { $0.hasSuffix(".h5") })
+        try FileManager.default.copyItem(atPath: "\(shard)/\(part)", toPath: "\(shard)/shard-0001-part-0042.h5")
+        try FileManager.default.copyItem(atPath: "\(shard)/\(part)", toPath: "\(shard)/shard-0001-part-0043.h5.tmp-1-2")
+        #expect(try Fathom.run(["run", try job("one", workers: 1)]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(shard)/shard-0001-part-0042.h5") && temporaryFiles("one").isEmpty)
+        #expect(try labels("one") == reference)
     }
 
     /// kill -9 at 10 random moments (and right after the first journal entry, and while a part

@@ -83,6 +83,25 @@ import Testing
         }
     }
 
+    /// FIPS 180-2's million-'a' vector, read from a file, fed in odd pieces, and byte by byte.
+    @Test func partChecksumsAreSHA256() throws {
+        let expected = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        let bytes = [UInt8](repeating: 0x61, count: 1_000_000)
+        let path = directory.file("part.h5")
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(try FileChecksum.sha256(path) == (expected, 1_000_000))
+        var pieces = SHA256()
+        var start = 0
+        for size in [7, 64, 1, 130, 999_798] {
+            pieces.update(bytes[start ..< start + size])
+            start += size
+        }
+        #expect(pieces.finalizeHex() == expected)
+        var oneByOne = SHA256()
+        oneByOne.update(bytes.lazy.map { $0 })
+        #expect(oneByOne.finalizeHex() == expected)
+    }
+
     @Test func exitStatusesOfErrorsAndRuns() {
         #expect(ExitStatus(error: FathomError("job.unknownKey", "")) == .configurationError)
         #expect(ExitStatus(error: FathomError("plan.configChanged", "")) == .configurationError)
