@@ -10,7 +10,7 @@ import Yams
 /// runs the same from any working directory.
 public struct JobSpec: Sendable, Equatable {
     public var name: String
-    /// Folder that relative paths in the spec are resolved against.
+    /// Folder that relative paths in the spec are resolved against (absolute).
     public var baseDirectory: String
     /// Corpus sources as `fathom probe` reads them: videos, directories, globs, lists, manifests.
     public var corpus: [String]
@@ -34,7 +34,8 @@ public struct JobSpec: Sendable, Equatable {
     /// A job with Fathom's defaults over `corpus`, writing to `output`.
     public init(name: String, corpus: [String], output: String, baseDirectory: String = FileManager.default.currentDirectoryPath) {
         self.name = name
-        self.baseDirectory = baseDirectory
+        let cwd = FileManager.default.currentDirectoryPath
+        self.baseDirectory = ((baseDirectory.hasPrefix("/") ? baseDirectory : (cwd as NSString).appendingPathComponent(baseDirectory)) as NSString).standardizingPath
         self.corpus = corpus
         extensions = CorpusSource.videoExtensions.sorted()
         self.output = output
@@ -211,7 +212,7 @@ public struct JobSpec: Sendable, Equatable {
                 throw FathomError("job.badCorpus", "corpus source '\(source)' (\(resolved)): \(error.message)")
             }
             for var item in found {
-                if !source.hasPrefix("/") && !item.isURL { item.source = Self.relativePath(from: base, to: resolve(item.source)) }
+                if !source.hasPrefix("/") && !item.isURL { item.source = Self.relativePath(from: base, to: item.source) }
                 if seen.insert(PlanItem.key(for: item)).inserted { items.append(item) }
             }
         }
@@ -229,7 +230,9 @@ public struct JobSpec: Sendable, Equatable {
         init(_ key: String, _ value: Bool) { (self.key, self.value) = (key, value ? "true" : "false") }
         init(_ key: String, _ value: Double) { (self.key, self.value) = (key, value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) + ".0" : String(value)) }
         init(_ key: String, _ value: String) { (self.key, self.value) = (key, Self.quoted(value)) }
-        init(_ key: String, null: Void) { (self.key, self.value) = (key, "null") }
+        /// A setting left unset.
+        static func unset(_ key: String) -> Entry { Entry(key, value: "null") }
+        private init(_ key: String, value: String) { (self.key, self.value) = (key, value) }
         init(_ key: String, _ values: [String]) { (self.key, self.value) = (key, "[" + values.map(Self.quoted).joined(separator: ", ") + "]") }
 
         /// A double-quoted YAML string (JSON escapes are valid YAML).
@@ -246,14 +249,14 @@ public struct JobSpec: Sendable, Equatable {
                              .init("media.long_side", media.longSide), .init("media.decoder_threads", media.threads),
                              .init("media.timeout_seconds", media.timeoutSeconds)]
         switch sampling.rate {
-        case .everyKth(let k): list += [.init("sampling.every", k), .init("sampling.fps", null: ())]
-        case .targetFPS(let fps): list += [.init("sampling.every", null: ()), .init("sampling.fps", fps)]
+        case .everyKth(let k): list += [.init("sampling.every", k), .unset("sampling.fps")]
+        case .targetFPS(let fps): list += [.unset("sampling.every"), .init("sampling.fps", fps)]
         }
         list += [.init("sampling.start_seconds", sampling.startSeconds),
-                 sampling.endSeconds.map { .init("sampling.end_seconds", $0) } ?? .init("sampling.end_seconds", null: ()),
-                 sampling.maxFrames.map { .init("sampling.max_frames", $0) } ?? .init("sampling.max_frames", null: ()),
+                 sampling.endSeconds.map { .init("sampling.end_seconds", $0) } ?? .unset("sampling.end_seconds"),
+                 sampling.maxFrames.map { .init("sampling.max_frames", $0) } ?? .unset("sampling.max_frames"),
                  .init("clips.frames", clips.clipFrames),
-                 clips.stride.map { .init("clips.stride", $0) } ?? .init("clips.stride", null: ()),
+                 clips.stride.map { .init("clips.stride", $0) } ?? .unset("clips.stride"),
                  .init("clips.min_frames", clips.minClipFrames), .init("clips.shot_detection", clips.shots.enabled),
                  .init("clips.shot_threshold", clips.shots.minimumDistance)]
         list += engine.entries
@@ -309,9 +312,9 @@ public struct JobSpec: Sendable, Equatable {
 /// When a part file is closed and a new one begun.
 public struct PartLimits: Sendable, Equatable {
     /// Most clips per part file.
-    public var maxClips: Int = 64
+    public var maxClips: Int
     /// A part is closed once it holds at least this many megabytes (10⁶ bytes).
-    public var maxMegabytes: Double = 1024
+    public var maxMegabytes: Double
 
     public init(maxClips: Int = 64, maxMegabytes: Double = 1024) {
         self.maxClips = maxClips

@@ -10,7 +10,6 @@ public final class ProgressReporter: @unchecked Sendable {
     public enum Style: Sendable {
         case bar
         case lines(interval: Double)
-        case silent
     }
 
     /// A point-in-time count of a shard's work.
@@ -46,7 +45,6 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch style {
-        case .silent: return
         case .bar:
             write("\r" + Self.bar(snapshot) + "\u{1B}[K")
             barShown = true
@@ -71,7 +69,6 @@ public final class ProgressReporter: @unchecked Sendable {
     func note(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
-        if case .silent = style { return }
         if case .bar = style, barShown { write("\r\u{1B}[K") }
         write(text + "\n")
     }

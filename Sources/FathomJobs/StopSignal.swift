@@ -22,15 +22,13 @@ public final class StopSignal: @unchecked Sendable {
     }
 
     /// Routes SIGTERM, SIGINT and SIGUSR1 to this object instead of killing the process.
-    /// `onSignal` runs (on a background queue) with the signal's name.
-    public func install(onSignal: @escaping @Sendable (String) -> Void = { _ in }) {
+    public func install() {
         for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGUSR1, "SIGUSR1")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in  // keeps `source` alive: signal routing lasts as long as the process
                 // Signals arriving before the handler runs are coalesced; `data` counts them.
                 for _ in 0 ..< max(1, source.data) { self?.request(name) }
-                onSignal(name)
             }
             source.resume()
             sources.append(source)

@@ -234,8 +234,11 @@ import Testing
         let label = try Fathom.run(["label", directory.file("videos/a.mp4"), "--out", out, "--long-side", "96", "--clip-frames", "4", "--workers", "1", "--json"])
         #expect(label.status == 0, "\(label.stderr)")
         #expect((try json(label.stdout)["shards"] as? [[String: Any]])?.first?["clips"] as? Int == 2)
-        let rerun = try Fathom.run(["run", "\(out)/job.yaml"])
+        let rerun = try Fathom.run(["run", "labelled/job.yaml"], in: directory.path)  // a relative job path, from another folder
         #expect(rerun.status == 0 && rerun.stdout.contains("nothing to do"), "\(rerun.stdout)\(rerun.stderr)")
+        _ = try job("relative", shards: 1)
+        let relative = try Fathom.run(["run", "../relative.yaml"], in: directory.file("videos"))
+        #expect(relative.status == 0 && relative.stdout.contains("1/1 items ok"), "\(relative.stdout)\(relative.stderr)")
         #expect(try Fathom.run(["status", out]).status == 0)
         #expect(try Fathom.run(["label", directory.file("videos/a.mp4"), "--out", out, "--long-side", "128"]).status == 64)
     }

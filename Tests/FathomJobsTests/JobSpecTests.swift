@@ -127,6 +127,12 @@ import Testing
         do { _ = try JobSpec.load("/nonexistent/job.yaml") } catch { #expect(error.code == "job.notFound" && error.message.contains("/nonexistent/job.yaml")) }
     }
 
+    @Test func aRelativeJobFolderIsMadeAbsolute() {
+        let spec = JobSpec(name: "a", corpus: ["v"], output: "out", baseDirectory: "Jobs/../Jobs")
+        #expect(spec.baseDirectory == FileManager.default.currentDirectoryPath + "/Jobs")
+        #expect(spec.outputDirectory == FileManager.default.currentDirectoryPath + "/Jobs/out")
+    }
+
     @Test func pathsAreRelativeToTheJobFile() throws {
         let spec = try spec("name: a\ncorpus: v\noutput: ../out\n")
         #expect(spec.outputDirectory == "/data/out")
