@@ -66,28 +66,31 @@ let package = Package(
         // Jobs: the YAML job spec, the frozen shard plan, and the resumable sharded runner with its journal.
         .target(
             name: "FathomJobs",
-            dependencies: ["FathomCore", "FathomEngine", "FathomMedia", "FathomShards", "FathomVision", .product(name: "Yams", package: "Yams"),
+            dependencies: ["FathomCore", "FathomEngine", "FathomGeometry", "FathomMedia", "FathomShards", "FathomVision", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
 
         // The command-line tool: one file per command, no logic of its own.
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomEval", "FathomJobs", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards", "FathomVision",
+                "FathomCore", "FathomEngine", "FathomEval", "FathomJobs", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards", "FathomVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
-        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomGeometry", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
+        .testTarget(name: "FathomVisionTests", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
         .testTarget(name: "FathomCLITests", dependencies: ["FathomCore", "FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomGeometryTests", dependencies: ["FathomCore", "FathomEval", "FathomGeometry", "FathomScenes", "FathomTestSupport"]),
+        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomScenes", "FathomTestSupport", "FathomVision"]),
         .testTarget(name: "FathomJobsTests", dependencies: ["FathomJobs", "FathomMedia", "FathomShards", "FathomTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -25,33 +25,50 @@ PY
 
 echo
 echo "== decode: H.264 10 s at 30 fps -> clips of RGB8 + luma at long side 512 with shot detection, vs ffmpeg on the same file and threads"
-echo "   ffmpeg null: 'ffmpeg -threads N -i x -f null -' (decode only); ffmpeg scaled: also scales to the working size as rgb24"
-printf "%-10s %9s %8s %7s %12s %12s %14s %11s %13s\n" content size working threads "fathom fps" "ffmpeg null" "ffmpeg scaled" fathom/null fathom/scaled
+echo "   ffmpeg null: 'ffmpeg -threads N -i x -f null -' (decode only); ffmpeg scaled: also converts to rgb24 at the working size as"
+echo "   Fathom does, in two swscale passes (area-scale the YUV, then YUV to RGB unscaled, swscale's SIMD path; one pass is ~1.5x slower)"
+echo "   Fathom also computes luma and shot-detection thumbnails, which neither reference does"
+echo "   threads: N frame-threaded decoder threads each, plus the calling thread, which converts (Fathom) or filters (ffmpeg, with"
+echo "   -filter_threads 1: by default it slices scaling over more threads, whatever -threads says)"
+echo "   the three run interleaved, 5 rounds: best fps, and least CPU ms per frame (user+sys, all threads), which load disturbs less"
+printf "%-10s %9s %8s %7s %10s %11s %13s %11s %13s %10s %8s %10s\n" content size working threads "fathom fps" "ffmpeg null" "ffmpeg scaled" \
+  fathom/null fathom/scaled "cpu fathom" "cpu null" "cpu scaled"
 for content in testsrc2 mandelbrot; do
   for size in 640x480 1280x720; do
     video="$work/decode-$content-$size.mp4"
     ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "$content=s=$size:r=30" -t 10 -c:v libx264 -preset veryfast -pix_fmt yuv420p "$video"
     for threads in 1 2; do
-      "$bench" decode --input "$video" --threads "$threads" --repeat 3 | tee -a "$results" > "$work/decode.json"
-      python3 - "$work/decode.json" "$results" "$video" "$threads" "$content" "$size" <<'PY'
-import json, re, subprocess, sys
-fathom = json.load(open(sys.argv[1]))
-results, video, threads, content, size = sys.argv[2:7]
-width, height = fathom["working_size"].split("x")
-def ffmpeg_fps(filters):
-    best = float("inf")
-    for _ in range(3):
-        run = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", threads, "-i", video, *filters, "-f", "null", "-"],
-                             capture_output=True, text=True, check=True)
-        best = min(best, float(re.search(r"rtime=([0-9.]+)s", run.stderr).group(1)))
-    return fathom["frames"] / best
-null = ffmpeg_fps([])
-scaled = ffmpeg_fps(["-vf", f"scale={width}:{height}:flags=area,format=rgb24"])
+      python3 - "$bench" "$video" "$threads" "$content" "$size" "$results" <<'PY'
+import json, os, re, subprocess, sys
+bench, video, threads, content, size, results = sys.argv[1:7]
+# fathom-bench links OpenBLAS for other benchmarks; its idle worker threads spin at start-up, off here.
+env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+def fathom():
+    run = subprocess.run([bench, "decode", "--input", video, "--threads", threads, "--repeat", "1"], capture_output=True, text=True, check=True, env=env)
+    return json.loads(run.stdout)
+def ffmpeg(filters):
+    run = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-filter_threads", "1", "-threads", threads, "-i", video, *filters, "-f", "null", "-"],
+                         capture_output=True, text=True, check=True)
+    user, system, real = map(float, re.search(r"utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s", run.stderr).groups())
+    return real, user + system
+runs = {"fathom": [], "null": [], "scaled": []}
+for _ in range(5):
+    run = fathom()
+    runs["fathom"].append((run["seconds"], run["cpu_seconds"]))
+    width, height = run["working_size"].split("x")
+    runs["null"].append(ffmpeg([]))
+    runs["scaled"].append(ffmpeg(["-vf", f"scale={width}:{height}:flags=area,format=yuv420p,scale,format=rgb24"]))
+frames = run["frames"]
+fps = {name: frames / min(real for real, _ in times) for name, times in runs.items()}
+cpu = {name: 1e3 * min(used for _, used in times) / frames for name, times in runs.items()}
 with open(results, "a") as out:
-    print(json.dumps({"benchmark": "decode", "decoder": "ffmpeg", "content": content, "size": size, "threads": int(threads),
-                      "null_fps": null, "scaled_fps": scaled, "fathom_fps": fathom["fps"]}, sort_keys=True), file=out)
-print(f"{content:10} {size:>9} {fathom['working_size']:>8} {threads:>7} {fathom['fps']:12.0f} {null:12.0f} {scaled:14.0f} "
-      f"{fathom['fps'] / null:11.2f} {fathom['fps'] / scaled:13.2f}")
+    print(json.dumps(dict(run, seconds=frames / fps["fathom"], fps=fps["fathom"], cpu_seconds=cpu["fathom"] * frames / 1e3), sort_keys=True), file=out)
+    print(json.dumps({"benchmark": "decode", "decoder": "ffmpeg", "content": content, "size": size, "threads": int(threads), "rounds": 5,
+                      "null_fps": fps["null"], "scaled_fps": fps["scaled"], "fathom_fps": fps["fathom"],
+                      "null_cpu_ms_per_frame": cpu["null"], "scaled_cpu_ms_per_frame": cpu["scaled"], "fathom_cpu_ms_per_frame": cpu["fathom"]},
+                     sort_keys=True), file=out)
+print(f"{content:10} {size:>9} {run['working_size']:>8} {threads:>7} {fps['fathom']:10.0f} {fps['null']:11.0f} {fps['scaled']:13.0f} "
+      f"{fps['fathom'] / fps['null']:11.2f} {fps['fathom'] / fps['scaled']:13.2f} {cpu['fathom']:10.2f} {cpu['null']:8.2f} {cpu['scaled']:10.2f}")
 PY
     done
   done
@@ -67,37 +84,81 @@ for minutes in 1 20; do
 done
 
 echo
-echo "== engine I: forward+backward flow per consecutive pair, 320x240 synthetic scenes (lossless renders), EPE against exact flow"
-printf "%-8s %-9s %10s %9s %9s\n" scene preset "ms/pair" "EPE all" "EPE vis"
-for preset in fast balanced; do
-  "$bench" flow --frames 12 --preset "$preset" | tee -a "$results" |
-    python3 -c "
-import json, sys
-for line in sys.stdin:
+echo "== engine I: forward+backward flow per consecutive pair on the synthetic scenes (lossless renders, 12 frames),"
+echo "   EPE against the exact flow; OpenCV DIS medium (pip) on the very same frames. 1 worker = pinned to one core."
+echo "   cpu ms = CPU time per pair, which other load on the machine inflates less than wall time."
+for size in 320x240 640x480; do
+  width=${size%x*}; height=${size#*x}
+  rm -rf "$work/flow-$size"; mkdir -p "$work/flow-$size"
+  for workers in 1 2; do
+    pin=""; [ "$workers" = 1 ] && pin="taskset -c 0"
+    for preset in fast balanced; do
+      export_flag=""; [ "$workers$preset" = "1fast" ] && export_flag="--export $work/flow-$size"
+      $pin "$bench" flow --frames 12 --width "$width" --height "$height" --preset "$preset" $export_flag |
+        python3 -c "import json, sys; [print(json.dumps(dict(json.loads(l), method='fathom-$preset', threads=$workers))) for l in sys.stdin]"
+    done
+    $pin python3 scripts/bench_dis_flow.py "$work/flow-$size" --threads "$workers"
+  done
+done | tee -a "$results" > "$work/flow.jsonl"
+python3 - "$work/flow.jsonl" <<'PY'
+import json, sys, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
     r = json.loads(line)
-    print(f\"{r['scene']:8} {r['preset']:9} {r['ms_per_pair']:10.2f} {r['epe_all']:9.3f} {r['epe_visible']:9.3f}\")"
-done
-echo "   reference: OpenCV DIS medium (pip), same frames decoded from H.264, ms/pair at 1 and 2 threads"
-"$(dirname "$bench")/fathom" synth --scene all --frames 12 --out "$work/scenes" > /dev/null
-for threads in 1 2; do
-  python3 scripts/baselines.py --truth "$work/scenes" --out "$work/baselines-$threads" --methods dis --threads "$threads" \
-    --fathom "$(dirname "$bench")/fathom" --json > "$work/dis-$threads.json"
-  python3 - "$work/dis-$threads.json" "$threads" <<'PY'
-import json, sys
-per_scene = json.load(open(sys.argv[1]))["dis"]["timing"]["flow_ms_per_pair"]
-print(f"   OpenCV DIS medium, {sys.argv[2]} thread(s): {sum(per_scene.values()) / len(per_scene):.2f} ms/pair (mean of {len(per_scene)} scenes)")
+    rows[(f"{r['width']}x{r['height']}", r['method'], r['threads'])].append(r)
+print(f"{'size':8} {'method':18} {'workers':>7} {'ms/pair':>8} {'cpu ms':>7} {'EPE mean':>9}   EPE per scene")
+for (size, method, threads), rs in rows.items():
+    mean = lambda k: sum(r[k] for r in rs) / len(rs)
+    scenes = " ".join(f"{r['scene']}={r['epe_all']:.3f}" for r in sorted(rs, key=lambda r: r["scene"]))
+    print(f"{size:8} {method:18} {threads:7d} {mean('ms_per_pair'):8.2f} {mean('cpu_ms_per_pair'):7.2f} {mean('epe_all'):9.3f}   {scenes}")
 PY
-done
 
 echo
-echo "== engine I: long 2D tracks and occlusion (TAP-Vid metrics by fathom eval's code), 320x240x24"
-"$bench" tracks --frames 24 --preset fast | tee -a "$results" |
+echo "== engine I: long 2D tracks and occlusion (TAP-Vid metrics by fathom eval's code), 320x240x48, fast preset"
+"$bench" tracks --frames 48 --preset fast | tee -a "$results" |
   python3 -c "
 import json, sys
 print(f\"{'scene':8} {'EPE':>6} {'δavg':>6} {'OA':>6} {'AJ':>6} {'occF1':>6} {'s/clip':>7}\")
 for line in sys.stdin:
     r = json.loads(line)
     print(f\"{r['scene']:8} {r['epe_all']:6.3f} {r['delta_avg']:6.3f} {r['occlusion_accuracy']:6.3f} {r['average_jaccard']:6.3f} {r['occlusion_f1']:6.3f} {r['seconds']:7.2f}\")"
+
+echo
+echo "== engine II: cameras from tracks, 320x240x48, focal length unknown; fathom eval's ATE (% of path, Sim(3)), RPE rotation, focal error"
+echo "   truth = exact tracks; engine = flow+tracks+cameras on the lossless renders; video = the same on frames decoded from H.264"
+echo "   cam s = wall seconds of the cameras stage (noisy when other builds share the machine); cpu s = its thread CPU time"
+"$(dirname "$bench")/fathom" synth --scene all --frames 48 --out "$work/scenes48" > /dev/null
+for source in truth engine video; do
+  "$bench" cameras --source "$source" --videos "$work/scenes48" | tee -a "$results"
+done | python3 -c "
+import json, sys
+def f(x, scale=1, digits=3):
+    return '-' if x is None else f'{x * scale:.{digits}f}'
+print(f\"{'scene':8} {'source':7} {'status':14} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'mov P':>6} {'mov R':>6} {'cam s':>6} {'cpu s':>6} {'total s':>7}\")
+for line in sys.stdin:
+    r = json.loads(line)
+    print(f\"{r['scene']:8} {r['source']:7} {r.get('geometry_status', '-'):14} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
+          f\"{f(r.get('focal_error'), 100, 2):>8} {f(r.get('moving_precision'), 1, 2):>6} {f(r.get('moving_recall'), 1, 2):>6} \"
+          f\"{f(r.get('cameras_seconds'), 1, 2):>6} {f(r.get('cameras_cpu_seconds'), 1, 2):>6} {f(r.get('seconds'), 1, 2):>7}\")"
+
+echo
+echo "== engine II reference: COLMAP 3.8 (Debian, CPU: SIFT with GPU off, sequential matcher, mapper) on the same lossless frames"
+echo "   set FATHOM_BENCH_COLMAP=0 to skip (minutes per clip); installs the colmap package when missing"
+if [ "${FATHOM_BENCH_COLMAP:-1}" != 0 ]; then
+  command -v colmap > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends colmap > /dev/null; }
+  python3 scripts/colmap_baseline.py --truth "$work/scenes48" --threads 2 | tee -a "$results" | python3 -c "
+import json, sys
+def f(x, scale=1, digits=3):
+    return '-' if x is None else f'{x * scale:.{digits}f}'
+print(f\"{'scene':8} {'registered':>10} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'seconds':>8}\")
+for line in sys.stdin:
+    r = json.loads(line)
+    if 'error' in r:
+        print(f\"{r['scene']:8} failed: {r['error']}\")
+        continue
+    print(f\"{r['scene']:8} {r['registered']:>5}/{r['frames']:<4} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
+          f\"{f(r.get('focal_error'), 100, 2):>8} {r['seconds']:8.1f}\")"
+fi
 
 echo
 echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + gzip 4), 1 and 2 workers"

@@ -95,9 +95,10 @@ output: $1-out
 shards: 3
 workers: 1
 progress_seconds: 1
-media: {long_side: 96}
+media: {long_side: 64}
 clips: {frames: 4}
 parts: {max_clips: 2}
+engine: {track_spacing: 16}
 EOF
 }
 write_job array

@@ -1,4 +1,5 @@
 import FathomCore
+import FathomGeometry
 import FathomVision
 
 /// The reconstruction engine for one clip: correspondences (flow, occlusion, 2D tracks), then
@@ -18,22 +19,19 @@ public struct ClipReconstructor: Sendable {
         let motion = timings.measure("flow") { ClipMotion.estimate(images, flow: DenseOpticalFlow(options: OpticalFlowOptions(options.flowPreset))) }
         let tracks = timings.measure("tracks") { PointTracker(options: options.tracking).track(motion) }
         let reference = min(options.referenceFrame, t - 1)
+        let cameras = timings.measure("cameras") {
+            CameraEstimator(options: options.cameras).estimate(tracks: tracks, width: w, height: h,
+                                                               knownIntrinsics: input.knownIntrinsics, referenceFrame: reference)
+        }
         let unknownDepth = Tensor<Float>(shape: [t, h, w], repeating: .nan)
         return ClipLabels(
             id: input.id, source: input.source, referenceFrame: reference, fps: input.fps, depthUnits: .relative,
             frameIndex: input.frameIndex, timestamp: input.timestamp, rgb: storeRGB ? input.rgb : nil,
             depth: unknownDepth, depthConfidence: Tensor(shape: [t, h, w], repeating: 0),
             occlusion: Tensor(shape: [t, h, w], storage: motion.occlusionBits),
-            intrinsics: Self.intrinsicsTensor(input.knownIntrinsics ?? Self.defaultIntrinsics(width: w, height: h), frames: t),
-            worldFromCamera: Tensor(shape: [t, 4, 4], storage: (0 ..< t).flatMap { _ in RigidTransform.identity.matrix4x4.map(Float.init) }),
-            tracks: tracks, quality: ["geometry_status": .text("unestimated")])
-    }
-
-    /// Principal point at the centre, square pixels, a 60° horizontal field of view: the prior used
-    /// until the focal length is estimated.
-    static func defaultIntrinsics(width: Int, height: Int) -> PinholeIntrinsics {
-        let focal = Double(width) / 2 / 0.5773502691896258
-        return PinholeIntrinsics(fx: focal, fy: focal, cx: Double(width) / 2, cy: Double(height) / 2)
+            intrinsics: Self.intrinsicsTensor(cameras.intrinsics, frames: t),
+            worldFromCamera: Tensor(shape: [t, 4, 4], storage: cameras.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) }),
+            tracks: tracks, quality: cameras.quality)
     }
 
     static func intrinsicsTensor(_ k: PinholeIntrinsics, frames: Int) -> Tensor<Float> {

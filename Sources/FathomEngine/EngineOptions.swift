@@ -1,3 +1,4 @@
+import FathomGeometry
 import FathomVision
 
 /// Everything that changes the labels the engine computes. Part of a job's configuration, so a
@@ -9,10 +10,14 @@ public struct EngineOptions: Sendable, Equatable {
     public var tracking: TrackingOptions
     /// The frame whose camera is the world frame.
     public var referenceFrame: Int
+    /// Camera estimation from the tracks: thresholds, focal search range, seed.
+    public var cameras: CameraEstimatorOptions
 
-    public init(flowPreset: OpticalFlowOptions.Preset = .fast, tracking: TrackingOptions = TrackingOptions(), referenceFrame: Int = 0) {
+    public init(flowPreset: OpticalFlowOptions.Preset = .fast, tracking: TrackingOptions = TrackingOptions(), referenceFrame: Int = 0,
+                cameras: CameraEstimatorOptions = CameraEstimatorOptions()) {
         self.flowPreset = flowPreset
         self.tracking = tracking
         self.referenceFrame = referenceFrame
+        self.cameras = cameras
     }
 }

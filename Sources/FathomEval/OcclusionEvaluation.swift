@@ -1,6 +1,7 @@
 extension ClipEvaluator {
     /// Precision, recall and F1 of occlusion bit 0 against the truth's, over frames whose next
-    /// label frame is the next truth frame (the bit means "not visible in the next frame").
+    /// label frame is the next truth frame (the bit means "not visible in the next frame"), and
+    /// over pixels that see a surface: sky has no surface to be hidden, so the bit is undefined there.
     func occlusionScores() -> OcclusionScores? {
         let (h, w) = (labels.height, labels.width)
         let truthArea = truth.labels.width * truth.labels.height
@@ -11,7 +12,7 @@ extension ClipEvaluator {
         for t in 0 ..< labels.frameCount - 1 where truthFrames[t + 1] == truthFrames[t] + 1 {
             frames += 1
             for i in 0 ..< h {
-                for j in 0 ..< w {
+                for j in 0 ..< w where truth.labels.depth.storage[truthFrames[t] * truthArea + truthPixel(row: i, column: j)].isFinite {
                     let predicted = labels.occlusion.storage[(t * h + i) * w + j] & 1 == 1
                     let actual = truth.labels.occlusion.storage[truthFrames[t] * truthArea + truthPixel(row: i, column: j)] & 1 == 1
                     if predicted { predictedPositives += 1 }

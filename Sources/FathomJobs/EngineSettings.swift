@@ -1,5 +1,6 @@
 import FathomCore
 import FathomEngine
+import FathomGeometry
 import FathomVision
 
 /// The job file's `engine:` section: the one place that maps YAML keys onto `EngineOptions`.
@@ -25,6 +26,11 @@ public struct EngineSettings: Sendable, Equatable {
         options.tracking.seedNewSurface = try section.bool("seed_new_surface", default: options.tracking.seedNewSurface)
         options.tracking.maxTracks = try section.int("max_tracks", default: options.tracking.maxTracks, range: 0 ... 1_000_000)!
         options.referenceFrame = try section.int("reference_frame", default: options.referenceFrame, range: 0 ... 100_000)!
+        options.cameras.inlierThresholdPixels = try section.double("camera_inlier_pixels", default: options.cameras.inlierThresholdPixels,
+                                                                    range: 0 ... 100, openBelow: true)!
+        options.cameras.fallbackHorizontalFOVDegrees = try section.double("camera_fallback_fov_degrees", default: options.cameras.fallbackHorizontalFOVDegrees,
+                                                                           range: 1 ... 179)!
+        options.cameras.seed = UInt64(try section.int("camera_seed", default: Int(options.cameras.seed), range: 0 ... Int.max)!)
         try section.finish()
         self.init(options: options)
     }
@@ -38,6 +44,9 @@ public struct EngineSettings: Sendable, Equatable {
             .init("engine.seed_new_surface", options.tracking.seedNewSurface),
             .init("engine.max_tracks", options.tracking.maxTracks),
             .init("engine.reference_frame", options.referenceFrame),
+            .init("engine.camera_inlier_pixels", options.cameras.inlierThresholdPixels),
+            .init("engine.camera_fallback_fov_degrees", options.cameras.fallbackHorizontalFOVDegrees),
+            .init("engine.camera_seed", Int(options.cameras.seed)),
         ]
     }
 }

@@ -17,9 +17,11 @@ public struct DenseOpticalFlow: Sendable {
     /// Flow from `first` to `second`: for every pixel of `first`, its displacement into `second`.
     public func flow(from first: FramePyramid, to second: FramePyramid, initial: FlowField? = nil) -> FlowField {
         let full = first.levels[0]
+        // Smaller than one patch: nothing to match, so no motion is claimed.
+        guard min(full.width, full.height) >= PatchInverseSearch.size else { return .zero(width: full.width, height: full.height) }
         let coarsest = min(options.coarsestLevel(width: full.width, height: full.height), first.levels.count - 1, second.levels.count - 1)
         let finest = min(options.finestLevel, coarsest)
-        let search = PatchInverseSearch(patchSize: options.patchSize, stride: options.patchStride, iterations: options.searchIterations)
+        let search = PatchInverseSearch(stride: options.patchStride, iterations: options.searchIterations)
         let refinement = VariationalRefinement(options)
         let top = first.levels[coarsest]
         var flow = initial?.resized(width: top.width, height: top.height) ?? .zero(width: top.width, height: top.height)
@@ -29,7 +31,7 @@ public struct DenseOpticalFlow: Sendable {
             flow = flow.resized(width: image0.width, height: image0.height)
             let sparse = search.run(first: image0, gradientX: first.gradientX[level], gradientY: first.gradientY[level],
                                     second: image1, initial: flow)
-            flow = Densification.dense(first: image0, second: image1, patchSize: options.patchSize,
+            flow = Densification.dense(first: image0, second: image1, patchSize: PatchInverseSearch.size,
                                        columns: sparse.columns, rows: sparse.rows, u: sparse.u, v: sparse.v)
             refinement.refine(first: image0, second: image1, flow: &flow)
         }

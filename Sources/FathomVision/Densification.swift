@@ -1,3 +1,4 @@
+import FathomCore
 /// DIS's dense stage: every pixel's flow is the average of the flows of the patches covering it,
 /// each weighted by how well it explains that pixel, 1 / max(1, |I1(x + u) − I0(x)|), so a patch
 /// straddling a motion boundary counts little on its wrong side.

@@ -1,3 +1,4 @@
+import FathomCore
 /// Forward–backward consistency (Sundaram et al., "Dense point trajectories by GPU-accelerated
 /// large displacement optical flow", ECCV 2010): a pixel whose forward flow is not undone by the
 /// backward flow where it lands was hidden or left the frame.

@@ -10,9 +10,7 @@ public struct OpticalFlowOptions: Sendable, Equatable {
         case quality
     }
 
-    /// Side of the square patches matched by inverse search, pixels.
-    public var patchSize: Int
-    /// Distance between neighbouring patch positions, pixels (< patchSize: patches overlap).
+    /// Distance between neighbouring patch positions, pixels (< 8, the patch side: patches overlap).
     public var patchStride: Int
     /// Finest pyramid level computed (0 = full resolution); finer levels are upsampled.
     public var finestLevel: Int
@@ -30,18 +28,17 @@ public struct OpticalFlowOptions: Sendable, Equatable {
     public init(_ preset: Preset = .balanced) {
         switch preset {
         case .fast:
-            self.init(patchSize: 8, patchStride: 4, finestLevel: 1, searchIterations: 12, refinementIterations: 3)
+            self.init(patchStride: 4, finestLevel: 1, searchIterations: 12, refinementIterations: 3)
         case .balanced:
-            self.init(patchSize: 8, patchStride: 4, finestLevel: 0, searchIterations: 16, refinementIterations: 5)
+            self.init(patchStride: 4, finestLevel: 0, searchIterations: 16, refinementIterations: 5)
         case .quality:
-            self.init(patchSize: 8, patchStride: 3, finestLevel: 0, searchIterations: 24, refinementIterations: 8)
+            self.init(patchStride: 3, finestLevel: 0, searchIterations: 24, refinementIterations: 8)
         }
     }
 
-    public init(patchSize: Int, patchStride: Int, finestLevel: Int, searchIterations: Int, refinementIterations: Int,
+    public init(patchStride: Int, finestLevel: Int, searchIterations: Int, refinementIterations: Int,
                 relaxationSweeps: Int = 5, smoothnessWeight: Float = 20, brightnessWeight: Float = 5, gradientWeight: Float = 10) {
-        precondition(patchSize >= 4 && patchStride >= 1 && patchStride <= patchSize, "patch size \(patchSize), stride \(patchStride)")
-        self.patchSize = patchSize
+        precondition(patchStride >= 1 && patchStride <= PatchInverseSearch.size, "patch stride \(patchStride) is outside 1...\(PatchInverseSearch.size)")
         self.patchStride = patchStride
         self.finestLevel = finestLevel
         self.searchIterations = searchIterations
@@ -53,10 +50,12 @@ public struct OpticalFlowOptions: Sendable, Equatable {
     }
 
     /// The coarsest level for an image of this size: where patches still cover a few percent of
-    /// the image, so large motions shrink to a few pixels.
+    /// the image, so large motions shrink to a few pixels, and the image still holds a whole patch.
     public func coarsestLevel(width: Int, height: Int) -> Int {
-        let ratio = Double(max(width, height)) / Double(4 * patchSize)
-        return max(finestLevel, Int((ratio > 1 ? log2(ratio) : 0).rounded()))
+        let ratio = Double(max(width, height)) / Double(4 * PatchInverseSearch.size)
+        var level = max(finestLevel, Int((ratio > 1 ? log2(ratio) : 0).rounded()))
+        while level > 0 && min(width, height) >> level < PatchInverseSearch.size { level -= 1 }
+        return level
     }
 
     /// Pyramid levels a frame needs for this flow.

@@ -88,6 +88,17 @@ public struct PointTracker: Sendable {
                 paths += follow(seeds, motion)
             }
         }
+        return labels(queries, paths, frames: t)
+    }
+
+    /// Tracks of arbitrary queries (t_src, u, v) in label pixels (pixel centres at j + 0.5): the
+    /// same following as the grid's, so an answer for a grid point is that grid track.
+    public func track(queries: [SIMD3<Float>], _ motion: ClipMotion) -> TrackLabels {
+        let indexQueries = queries.map { SIMD3($0.x, $0.y - 0.5, $0.z - 0.5) }
+        return labels(indexQueries, follow(indexQueries, motion), frames: motion.frameCount)
+    }
+
+    private func labels(_ queries: [SIMD3<Float>], _ paths: [Path], frames t: Int) -> TrackLabels {
         let n = queries.count
         var query = [Float](repeating: 0, count: n * 3)
         var uv = [Float](repeating: .nan, count: n * t * 2)

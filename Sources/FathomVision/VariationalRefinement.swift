@@ -1,3 +1,4 @@
+import FathomCore
 /// Variational refinement of a dense flow (as in DIS, after Brox et al. 2004 and Zimmer et al.
 /// 2011): minimises brightness constancy + gradient constancy + smoothness of the flow, each under
 /// a robust penaliser ψ(s²) = √(s² + ε²), with data terms normalised by the local gradient
@@ -24,12 +25,13 @@ struct VariationalRefinement {
 
     func refine(first: GrayImage, second: GrayImage, flow: inout FlowField) {
         let (w, h) = (first.width, first.height)
-        guard iterations > 0, w > 2, h > 2 else { return }
+        guard iterations > 0, w >= Lanes.width, h > 2 else { return }
         let n = w * h
-        // One allocation for every plane: image derivatives, the linear system, and the update.
-        let planes = UnsafeMutablePointer<Float>.allocate(capacity: 19 * n)
+        // One allocation for every plane: image derivatives, the linear system, and the update. The
+        // vector loops read a row beyond the last plane (masked out), hence the padding.
+        let planes = UnsafeMutablePointer<Float>.allocate(capacity: 19 * n + w + Lanes.width)
         defer { planes.deallocate() }
-        planes.initialize(repeating: 0, count: 19 * n)
+        planes.initialize(repeating: 0, count: 19 * n + w + Lanes.width)
         let (average, iz, ix, iy, ixx, ixy, iyy, ixz, iyz) = (planes, planes + n, planes + 2 * n, planes + 3 * n, planes + 4 * n,
                                                              planes + 5 * n, planes + 6 * n, planes + 7 * n, planes + 8 * n)
         let (a11, a12, a22, b1, b2, weight) = (planes + 9 * n, planes + 10 * n, planes + 11 * n, planes + 12 * n, planes + 13 * n, planes + 14 * n)
@@ -61,57 +63,75 @@ struct VariationalRefinement {
         let (delta2, gamma2, alpha2) = (brightness / 2, gradient / 2, smoothness / 2)
         let omega = self.omega
         for _ in 0 ..< iterations {
+            // The linearised system and the smoothness weights, 8 pixels at a time (the last chunk
+            // of a row overlaps the one before; recomputing a pixel gives the same values).
             parallelRows(h, minimumWork: w * 40) { i in
-                for p in i * w ..< (i + 1) * w {
-                    let norm = ix[p] * ix[p] + iy[p] * iy[p] + zeta2
-                    let residual = iz[p] + ix[p] * du[p] + iy[p] * dv[p]
+                for chunk in Lanes.chunks(width: w) {
+                    let p = i * w + chunk.start
+                    let (x, y, z) = (Lanes.load(ix, p), Lanes.load(iy, p), Lanes.load(iz, p))
+                    let (xx, xy, yy) = (Lanes.load(ixx, p), Lanes.load(ixy, p), Lanes.load(iyy, p))
+                    let (xz, yz) = (Lanes.load(ixz, p), Lanes.load(iyz, p))
+                    let (u, v) = (Lanes.load(du, p), Lanes.load(dv, p))
+                    let norm = x * x + y * y + zeta2
+                    let residual = z + x * u + y * v
                     let wd = delta2 / (residual * residual / norm + epsilon2).squareRoot() / norm
-                    let normX = ixx[p] * ixx[p] + ixy[p] * ixy[p] + zeta2
-                    let normY = iyy[p] * iyy[p] + ixy[p] * ixy[p] + zeta2
-                    let rx = ixz[p] + ixx[p] * du[p] + ixy[p] * dv[p]
-                    let ry = iyz[p] + ixy[p] * du[p] + iyy[p] * dv[p]
+                    let normX = xx * xx + xy * xy + zeta2
+                    let normY = yy * yy + xy * xy + zeta2
+                    let rx = xz + xx * u + xy * v
+                    let ry = yz + xy * u + yy * v
                     let wg = gamma2 / (rx * rx / normX + ry * ry / normY + epsilon2).squareRoot()
                     let (gx, gy) = (wg / normX, wg / normY)
-                    a11[p] = wd * ix[p] * ix[p] + gx * ixx[p] * ixx[p] + gy * ixy[p] * ixy[p] + zeta2
-                    a12[p] = wd * ix[p] * iy[p] + gx * ixx[p] * ixy[p] + gy * ixy[p] * iyy[p]
-                    a22[p] = wd * iy[p] * iy[p] + gx * ixy[p] * ixy[p] + gy * iyy[p] * iyy[p] + zeta2
-                    b1[p] = -(wd * iz[p] * ix[p] + gx * ixx[p] * ixz[p] + gy * ixy[p] * iyz[p])
-                    b2[p] = -(wd * iz[p] * iy[p] + gx * ixy[p] * ixz[p] + gy * iyy[p] * iyz[p])
-                    // Smoothness weight from the forward differences of the total flow.
-                    let j = p - i * w
-                    let right = j < w - 1 ? p + 1 : p
-                    let down = i < h - 1 ? p + w : p
-                    let ux = fu[right] + du[right] - fu[p] - du[p], vx = fv[right] + dv[right] - fv[p] - dv[p]
-                    let uy = fu[down] + du[down] - fu[p] - du[p], vy = fv[down] + dv[down] - fv[p] - dv[p]
-                    weight[p] = alpha2 / (ux * ux + uy * uy + vx * vx + vy * vy + epsilon2).squareRoot()
+                    Lanes.store(wd * x * x + gx * xx * xx + gy * xy * xy + zeta2, a11, p)
+                    Lanes.store(wd * x * y + gx * xx * xy + gy * xy * yy, a12, p)
+                    Lanes.store(wd * y * y + gx * xy * xy + gy * yy * yy + zeta2, a22, p)
+                    Lanes.store(-(wd * z * x + gx * xx * xz + gy * xy * yz), b1, p)
+                    Lanes.store(-(wd * z * y + gx * xy * xz + gy * yy * yz), b2, p)
+                    // Smoothness weight from the forward differences of the total flow (zero at the far edges).
+                    let totalU = Lanes.load(fu, p) + u, totalV = Lanes.load(fv, p) + v
+                    let lastColumn = chunk.columns .== SIMD8<Int32>(repeating: Int32(w - 1))
+                    var ux = Lanes.load(fu, p + 1) + Lanes.load(du, p + 1) - totalU
+                    var vx = Lanes.load(fv, p + 1) + Lanes.load(dv, p + 1) - totalV
+                    ux.replace(with: 0, where: lastColumn)
+                    vx.replace(with: 0, where: lastColumn)
+                    var uy = SIMD8<Float>(), vy = SIMD8<Float>()
+                    if i < h - 1 {
+                        uy = Lanes.load(fu, p + w) + Lanes.load(du, p + w) - totalU
+                        vy = Lanes.load(fv, p + w) + Lanes.load(dv, p + w) - totalV
+                    }
+                    Lanes.store(alpha2 / (ux * ux + uy * uy + vx * vx + vy * vy + epsilon2).squareRoot(), weight, p)
                 }
             }
+            // Red–black SOR: a colour's pixels depend only on the other colour's, so each half-sweep
+            // updates 8 pixels at a time and keeps the lanes of its own colour not yet updated.
             for _ in 0 ..< sweeps {
                 for colour in 0 ..< 2 {
                     parallelRows(h, minimumWork: w * 10) { i in
-                        var j = (i + colour) % 2
-                        while j < w {
-                            let p = i * w + j
-                            var sumWeight: Float = 0, su: Float = 0, sv: Float = 0
-                            if j > 0 {
-                                let q = p - 1, wt = weight[q]
-                                sumWeight += wt; su += wt * (fu[q] + du[q] - fu[p]); sv += wt * (fv[q] + dv[q] - fv[p])
-                            }
-                            if j < w - 1 {
-                                let q = p + 1, wt = weight[p]
-                                sumWeight += wt; su += wt * (fu[q] + du[q] - fu[p]); sv += wt * (fv[q] + dv[q] - fv[p])
-                            }
-                            if i > 0 {
-                                let q = p - w, wt = weight[q]
-                                sumWeight += wt; su += wt * (fu[q] + du[q] - fu[p]); sv += wt * (fv[q] + dv[q] - fv[p])
-                            }
-                            if i < h - 1 {
-                                let q = p + w, wt = weight[p]
-                                sumWeight += wt; su += wt * (fu[q] + du[q] - fu[p]); sv += wt * (fv[q] + dv[q] - fv[p])
-                            }
-                            du[p] = (1 - omega) * du[p] + omega * (b1[p] + su - a12[p] * dv[p]) / (a11[p] + sumWeight)
-                            dv[p] = (1 - omega) * dv[p] + omega * (b2[p] + sv - a12[p] * du[p]) / (a22[p] + sumWeight)
-                            j += 2
+                        let (hasUp, hasDown) = (i > 0, i < h - 1)
+                        for chunk in Lanes.chunks(width: w) {
+                            let p = i * w + chunk.start
+                            let parity = (chunk.columns &+ Int32(i + colour)) & 1
+                            let active = (parity .== SIMD8<Int32>()) .& (chunk.columns .>= SIMD8<Int32>(repeating: Int32(chunk.firstNew)))
+                            let (baseU, baseV) = (Lanes.load(fu, p), Lanes.load(fv, p))
+                            let (oldU, oldV) = (Lanes.load(du, p), Lanes.load(dv, p))
+                            let own = Lanes.load(weight, p)
+                            // Each neighbour adds its weight and pull; absent ones (past an edge) add nothing.
+                            let zero = SIMD8<Float>()
+                            let (left, up) = (Lanes.load(weight, p - 1), Lanes.load(weight, p - w))
+                            let hasLeft = chunk.columns .> SIMD8<Int32>(), hasRight = chunk.columns .< SIMD8<Int32>(repeating: Int32(w - 1))
+                            let wl = left.replacing(with: zero, where: .!hasLeft), wr = own.replacing(with: zero, where: .!hasRight)
+                            let wu = hasUp ? up : zero, wd = hasDown ? own : zero
+                            let sumWeight = wl + wr + wu + wd
+                            let su = Lanes.pull(wl, fu, du, p - 1, baseU) + Lanes.pull(wr, fu, du, p + 1, baseU)
+                                + Lanes.pull(wu, fu, du, p - w, baseU) + Lanes.pull(wd, fu, du, p + w, baseU)
+                            let sv = Lanes.pull(wl, fv, dv, p - 1, baseV) + Lanes.pull(wr, fv, dv, p + 1, baseV)
+                                + Lanes.pull(wu, fv, dv, p - w, baseV) + Lanes.pull(wd, fv, dv, p + w, baseV)
+                            let coupling = Lanes.load(a12, p)
+                            let targetU: SIMD8<Float> = (Lanes.load(b1, p) + su - coupling * oldV) / (Lanes.load(a11, p) + sumWeight)
+                            let newU: SIMD8<Float> = (1 - omega) * oldU + omega * targetU
+                            let targetV: SIMD8<Float> = (Lanes.load(b2, p) + sv - coupling * newU) / (Lanes.load(a22, p) + sumWeight)
+                            let newV: SIMD8<Float> = (1 - omega) * oldV + omega * targetV
+                            Lanes.store(oldU.replacing(with: newU, where: active), du, p)
+                            Lanes.store(oldV.replacing(with: newV, where: active), dv, p)
                         }
                     }
                 }
@@ -119,6 +139,43 @@ struct VariationalRefinement {
         }
         flow.u.withUnsafeMutableBufferPointer { out in for p in 0 ..< n { out[p] = fu[p] + du[p] } }
         flow.v.withUnsafeMutableBufferPointer { out in for p in 0 ..< n { out[p] = fv[p] + dv[p] } }
+    }
+}
+
+/// Eight consecutive pixels of a row as one SIMD vector: loads, stores, and the chunks that
+/// cover a row (the last one flush with the row's end).
+private enum Lanes {
+    static let width = 8
+
+    struct Chunk {
+        /// First column of the chunk.
+        let start: Int
+        /// First column no earlier chunk covered.
+        let firstNew: Int
+        /// The column of each lane.
+        var columns: SIMD8<Int32> { SIMD8(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(start) }
+    }
+
+    static func chunks(width w: Int) -> some Sequence<Chunk> {
+        Swift.stride(from: 0, to: w, by: width).lazy.map { Chunk(start: min($0, w - width), firstNew: $0) }
+    }
+
+    @inline(__always)
+    static func load(_ plane: UnsafeMutablePointer<Float>, _ p: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(plane + p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// A neighbour's pull on the update: its weight times how far its total flow (base + increment
+    /// at q) is from this pixel's base flow; zero where the weight is (even if q is past an edge).
+    @inline(__always)
+    static func pull(_ weight: SIMD8<Float>, _ base: UnsafeMutablePointer<Float>, _ increment: UnsafeMutablePointer<Float>, _ q: Int,
+                     _ own: SIMD8<Float>) -> SIMD8<Float> {
+        (weight * (load(base, q) + load(increment, q) - own)).replacing(with: 0, where: weight .== 0)
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD8<Float>, _ plane: UnsafeMutablePointer<Float>, _ p: Int) {
+        UnsafeMutableRawPointer(plane + p).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }
 

@@ -27,6 +27,6 @@ struct Fathom: ParsableCommand {
             74 output error (e.g. disk full), 75 shard busy.
             """,
         version: FathomVersion.current,
-        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self,
+        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self, QueryCommand.self,
                       LabelCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, IndexCommand.self])
 }

@@ -4,8 +4,10 @@ import FathomVision
 import Foundation
 
 /// Forward + backward flow of consecutive frames of the synthetic scenes: pairs per second and
-/// end-point error against the exact flow, per scene. Frames are the lossless renders.
-func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, preset: OpticalFlowOptions.Preset) throws {
+/// end-point error against the exact flow, per scene. Frames are the lossless renders. With
+/// `export`, each scene's luma frames and exact forward flow are also written there as .npy, for
+/// the OpenCV reference (scripts/bench_dis_flow.py).
+func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, preset: OpticalFlowOptions.Preset, export: String?) throws {
     let engine = DenseOpticalFlow(options: OpticalFlowOptions(preset))
     for name in scenes {
         guard let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames) else {
@@ -15,7 +17,15 @@ func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, prese
         let clip = GroundTruthClip(truth, name: name)
         let rgb = truth.labels.rgb!
         let images = (0 ..< frames).map { GrayImage(rgb: rgb.storage[$0 * width * height * 3 ..< ($0 + 1) * width * height * 3], width: width, height: height) }
+        if let export {
+            let prefix = (export as NSString).appendingPathComponent("\(name)-\(width)x\(height)")
+            try writeNumpy(images.flatMap { $0.pixels.map { UInt8(min(max($0.rounded(), 0), 255)) } }, shape: [frames, height, width], to: "\(prefix)-frames.npy")
+            let exact = (0 ..< frames - 1).map { clip.forwardFlow(frame: $0).flow }
+            try writeNumpy(exact.flatMap { flow in zip(flow.u, flow.v).flatMap { [$0, $1] } }, shape: [frames - 1, height, width, 2], to: "\(prefix)-flow.npy")
+        }
         var seconds = 0.0
+        var cpuSeconds = 0.0
+        var cpuStart = processCPUSeconds()
         var errorAll = 0.0
         var errorVisible = 0.0
         var previous: FlowField?
@@ -23,11 +33,14 @@ func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, prese
         var start = DispatchTime.now().uptimeNanoseconds
         pyramids = images.map { engine.pyramid($0) }
         seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        cpuSeconds += processCPUSeconds() - cpuStart
         for t in 0 ..< frames - 1 {
             start = DispatchTime.now().uptimeNanoseconds
+            cpuStart = processCPUSeconds()
             let forward = engine.flow(from: pyramids[t], to: pyramids[t + 1], initial: previous)
             let backward = engine.flow(from: pyramids[t + 1], to: pyramids[t], initial: nil)
             seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            cpuSeconds += processCPUSeconds() - cpuStart
             _ = backward
             previous = forward
             let exact = clip.forwardFlow(frame: t)
@@ -37,9 +50,10 @@ func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, prese
         let pairs = Double(frames - 1)
         let result: [String: Any] = [
             "benchmark": "flow", "scene": name, "width": width, "height": height, "preset": preset.rawValue, "pairs": frames - 1,
-            "pairs_per_second": pairs / seconds, "ms_per_pair": seconds / pairs * 1000,
+            "pairs_per_second": pairs / seconds, "ms_per_pair": seconds / pairs * 1000, "cpu_ms_per_pair": cpuSeconds / pairs * 1000,
             "epe_all": errorAll / pairs, "epe_visible": errorVisible / pairs,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
 }
+

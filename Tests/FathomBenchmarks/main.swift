@@ -2,6 +2,9 @@
 //
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
+//     fathom-bench flow [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR]
+//     fathom-bench tracks [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P]
+//     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
 //
 // Prints one JSON line per benchmark on stdout.
 import FathomCore
@@ -48,11 +51,16 @@ do {
     case "flow":
         try benchmarkFlow(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                           width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "12"))!,
-                          preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+                          preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!,
+                          export: CommandLine.arguments.contains("--export") ? option("export", ".") : nil)
     case "tracks":
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "cameras":
+        try benchmarkCameras(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
+                             source: option("source", "engine"), videos: option("videos", "."))
     case "decode":
         try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
                             repeats: Int(option("repeat", "3"))!)

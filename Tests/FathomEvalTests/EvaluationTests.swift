@@ -122,6 +122,14 @@ import Testing
         #expect(all.recall == 1 && all.precision < 0.5)
     }
 
+    @Test func occlusionIsNotScoredOnSky() throws {
+        var labels = truth.labels
+        let sky = labels.depth.storage.indices.filter { !labels.depth.storage[$0].isFinite }
+        #expect(sky.count > 100)
+        for p in sky { labels.occlusion.storage[p] |= 1 }
+        #expect(try #require(try score(labels).occlusion).f1 == 1)
+    }
+
     @Test func labelsAtHalfResolutionAreScaled() throws {
         let full = truth.labels
         let (t, h, w) = (full.frameCount, full.height / 2, full.width / 2)

@@ -20,7 +20,8 @@ import Testing
         media: {long_side: 320, decoder_threads: 2, timeout_seconds: 10}
         sampling: {fps: 10, start_seconds: 1.5, end_seconds: 9, max_frames: 200}
         clips: {frames: 24, stride: 12, min_frames: 4, shot_detection: false, shot_threshold: 0.4}
-        engine: {flow_preset: balanced, track_spacing: 12, reacquire_frames: 4, seed_new_surface: false, max_tracks: 500, reference_frame: 2}
+        engine: {flow_preset: balanced, track_spacing: 12, reacquire_frames: 4, seed_new_surface: false, max_tracks: 500, reference_frame: 2,
+                 camera_inlier_pixels: 2.5, camera_fallback_fov_degrees: 70, camera_seed: 9}
         intrinsics: {fx: 500, fy: 510, cx: 320, cy: 240}
         parts: {max_clips: 8, max_megabytes: 256}
         labels: {rgb: false, depth_dtype: float32, compression: 6}
@@ -41,6 +42,7 @@ import Testing
         let engine = spec.engine.options
         #expect(engine.flowPreset == .balanced && engine.tracking.spacing == 12 && engine.tracking.reacquireFrames == 4)
         #expect(!engine.tracking.seedNewSurface && engine.tracking.maxTracks == 500 && engine.referenceFrame == 2)
+        #expect(engine.cameras.inlierThresholdPixels == 2.5 && engine.cameras.fallbackHorizontalFOVDegrees == 70 && engine.cameras.seed == 9)
         #expect(spec.intrinsics == PinholeIntrinsics(fx: 500, fy: 510, cx: 320, cy: 240))
         #expect(spec.parts == PartLimits(maxClips: 8, maxMegabytes: 256))
         #expect(!spec.labels.storeRGB && spec.labels.depthPrecision == .float32 && spec.labels.compressionLevel == 6)

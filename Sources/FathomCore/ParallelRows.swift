@@ -6,8 +6,9 @@ import Dispatch
 /// The contract that makes this safe, and the results independent of the worker count: each
 /// index reads shared inputs only and writes only its own outputs. That is why `body` may capture
 /// buffer pointers; it is declared Sendable here, in this one place, rather than wrapping every
-/// pointer of every hot loop.
-func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
+/// pointer of every hot loop. Inlinable, so callers in other modules keep their loops specialised.
+@inlinable
+public func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
     if count * minimumWork < 4096 || count < 2 {
         for index in 0 ..< count { body(index) }
         return
@@ -19,15 +20,17 @@ func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Void) {
 
 /// A mutable buffer that parallel row workers write to disjoint parts of (a value, so the
 /// closure can capture it while the array it points into is borrowed mutably).
-struct SharedBuffer<Element> {
-    let base: UnsafeMutablePointer<Element>
+@frozen
+public struct SharedBuffer<Element> {
+    @usableFromInline let base: UnsafeMutablePointer<Element>
 
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+    @inlinable
+    public init(_ buffer: UnsafeMutableBufferPointer<Element>) {
         base = buffer.baseAddress!
     }
 
-    @inline(__always)
-    subscript(index: Int) -> Element {
+    @inlinable @inline(__always)
+    public subscript(index: Int) -> Element {
         get { base[index] }
         nonmutating set { base[index] = newValue }
     }
