@@ -181,3 +181,36 @@ whole = sum(total.values())
 print("   time per stage: " + ", ".join(f"{stage} {100 * s / whole:.0f}%" for stage, s in sorted(total.items(), key=lambda kv: -kv[1])))
 print(f"   overall: {sum(r['frames'] for r in rows) / sum(r['seconds'] for r in rows):.1f} labelled frames/s")
 PY
+
+echo
+echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + gzip 4), 1 and 2 workers"
+"$(dirname "$bench")/fathom" synth --scene all --frames 24 --out "$work/e2e/videos" > /dev/null
+rm -f "$work"/e2e/videos/*.h5
+printf "%-8s %10s %9s %12s  %s\n" workers "frames/s" seconds "peak RSS MB" "share of summed stage time"
+for workers in 1 2; do
+  cat > "$work/e2e/job-$workers.yaml" <<YAML
+name: bench
+corpus: videos
+output: out-$workers
+shards: 1
+workers: $workers
+media: {long_side: 320}
+clips: {frames: 24}
+YAML
+  python3 - "$(dirname "$bench")/fathom" "$work/e2e/job-$workers.yaml" "$results" "$workers" <<'PY'
+import json, resource, subprocess, sys
+fathom, job, results, workers = sys.argv[1:5]
+run = subprocess.run([fathom, "run", job, "--json"], capture_output=True, text=True)
+assert run.returncode == 0, run.stderr
+shard = json.loads(run.stdout)["shards"][0]
+figures = shard["run"]
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+stages = figures["stage_seconds"]
+total = sum(stages.values())
+shares = ", ".join(f"{name} {100 * seconds / total:.0f}%" for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]))
+with open(results, "a") as out:
+    print(json.dumps({"benchmark": "jobs_e2e", "workers": int(workers), "frames": figures["frames"], "seconds": figures["seconds"],
+                      "frames_per_s": figures["frames_per_second"], "peak_rss_mb": peak, "stage_seconds": stages}, sort_keys=True), file=out)
+print(f"{workers:8} {figures['frames_per_second']:10.1f} {figures['seconds']:9.2f} {peak:12.1f}  {shares}")
+PY
+done
