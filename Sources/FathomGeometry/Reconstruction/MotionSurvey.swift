@@ -7,7 +7,6 @@ import FathomCore
 struct MotionSurvey {
     struct Pair {
         let frame: Int
-        let common: Int
         /// Common tracks consistent with one epipolar geometry (fundamental matrix inliers).
         let consistent: Int
         let displacement: Double
@@ -38,7 +37,7 @@ struct MotionSurvey {
                 let misses = f.inlierIndices.map { homography.squaredResidual(of: $0, under: h.model).squareRoot() }.sorted()
                 parallax = misses.isEmpty ? 0 : misses[misses.count * 4 / 5]
             }
-            pairs.append(Pair(frame: frame, common: c.tracks.count, consistent: consistent, displacement: displacement, parallax: parallax))
+            pairs.append(Pair(frame: frame, consistent: consistent, displacement: displacement, parallax: parallax))
         }
         self.pairs = pairs
     }
