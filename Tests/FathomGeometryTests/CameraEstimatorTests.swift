@@ -82,6 +82,26 @@ import Testing
         #expect(first == estimate())
     }
 
+    @Test func framesThatCannotBeRegisteredAreMarkedNotGuessed() {
+        let scene = SceneCatalog.scene("orbit", width: 96, height: 72, frames: 12)!
+        let truth = SceneTruth(scene: scene, trackSpacing: 6)
+        // From frame 9 on every track jumps to a random place: no camera explains those frames.
+        var tracks = truth.labels.tracks
+        var random = SplitMix(seed: 21)
+        for q in 0 ..< tracks.count {
+            for frame in 9 ..< 12 {
+                let base = (q * 12 + frame) * 2
+                tracks.uv.storage[base] = Float(random.unit() * 96)
+                tracks.uv.storage[base + 1] = Float(random.unit() * 72)
+            }
+        }
+        let solution = CameraEstimator().estimate(tracks: tracks, width: 96, height: 72, knownIntrinsics: scene.intrinsics, referenceFrame: 0)
+        #expect(solution.status == .partial)
+        #expect(solution.registered == Array(repeating: true, count: 9) + Array(repeating: false, count: 3))
+        #expect(solution.worldFromCamera[9...].allSatisfy { $0 == solution.worldFromCamera[8] }, "copied from the nearest registered frame")
+        #expect(solution.quality["unregistered_frames"] == .text("9,10,11"))
+    }
+
     @Test func tooFewTracksFailHonestly() {
         let truth = SceneTruth(scene: SceneCatalog.scene("orbit", width: 96, height: 72, frames: 6)!, trackSpacing: 48)
         let solution = CameraEstimator().estimate(tracks: truth.labels.tracks, width: 96, height: 72, knownIntrinsics: nil, referenceFrame: 0)

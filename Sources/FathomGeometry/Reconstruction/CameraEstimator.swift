@@ -74,14 +74,16 @@ public struct CameraEstimator: Sendable {
             var mapper = IncrementalMapper(table: table, options: options, intrinsics: intrinsics, width: width, height: height, frames: allFrames)
             guard mapper.initialize(reference, partner) else { continue }
             mapper.registerAll(optimizeFocal: known == nil)
+            // The focal length sits in a long shallow valley when the views span a small arc: the
+            // final adjustments run to a tight tolerance so it reaches the bottom.
             for _ in 0 ..< 2 {
                 mapper.triangulateAll()
-                mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 30)
+                mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10)
                 mapper.removeOutliers()
             }
             mapper.setAside(staticFit(mapper.table, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics).moving)
             mapper.triangulateAll()
-            mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 30)
+            mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10)
             let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics)
             let registeredFraction = Double(mapper.registeredCount) / Double(table.frameCount)
             let status: GeometryStatus = registeredFraction == 1 ? .ok : registeredFraction >= 0.3 ? .partial : .failed

@@ -183,7 +183,8 @@ struct IncrementalMapper {
     /// fixed; only cameras in `observedBy` contribute observations when given); at most
     /// `maxBundlePoints` points, long and well spread ones first.
     @discardableResult
-    mutating func adjust(free: Set<Int>, observedBy: Set<Int>? = nil, optimizeFocal: Bool, maxIterations: Int = 10) -> [Int] {
+    mutating func adjust(free: Set<Int>, observedBy: Set<Int>? = nil, optimizeFocal: Bool, maxIterations: Int = 10,
+                         relativeTolerance: Double = 1e-6) -> [Int] {
         func counts(_ k: Int) -> Bool { cameraFromWorld[table.frame[k]] != nil && !outlier[k] && observedBy?.contains(table.frame[k]) != false }
         let involved = (0 ..< table.trackCount).filter { q in
             points[q] != nil && table.observations(of: q).contains { free.contains(table.frame[$0]) && !outlier[$0] }
@@ -204,7 +205,8 @@ struct IncrementalMapper {
         var problem = BundleAdjustmentProblem(cameraFromWorld: cameraFromWorld.map { $0 ?? .identity }, points: pointList,
                                               intrinsics: intrinsics, observations: observations)
         let summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(
-            maxIterations: maxIterations, huberPixels: options.huberPixels, fixedCameras: fixed, optimizeFocal: optimizeFocal))
+            maxIterations: maxIterations, huberPixels: options.huberPixels, fixedCameras: fixed, optimizeFocal: optimizeFocal,
+            relativeTolerance: relativeTolerance))
         bundleIterations += summary.iterations
         lastSummary = summary
         for f in free where cameraFromWorld[f] != nil { cameraFromWorld[f] = problem.cameraFromWorld[f] }
@@ -224,9 +226,10 @@ struct IncrementalMapper {
 
     /// Global adjustment of the keyframes (observations of other frames left out), then every
     /// other registered frame's pose refined against the adjusted points.
-    mutating func adjustKeyframes(optimizeFocal: Bool, maxIterations: Int) {
+    mutating func adjustKeyframes(optimizeFocal: Bool, maxIterations: Int, relativeTolerance: Double = 1e-6) {
         let keys = keyframes()
-        let adjusted = Set(adjust(free: keys.subtracting([anchor]), observedBy: keys, optimizeFocal: optimizeFocal, maxIterations: maxIterations))
+        let adjusted = Set(adjust(free: keys.subtracting([anchor]), observedBy: keys, optimizeFocal: optimizeFocal,
+                                  maxIterations: maxIterations, relativeTolerance: relativeTolerance))
         // The adjustment may shift the gauge a little: other frames follow the adjusted points only,
         // then the points left out are triangulated again from the updated cameras.
         for f in registrationOrder where !keys.contains(f) { refinePose(f, using: adjusted) }

@@ -7,7 +7,8 @@ import FathomCore
 struct MotionSurvey {
     struct Pair {
         let frame: Int
-        let common: Int
+        /// Common tracks consistent with one epipolar geometry (fundamental matrix inliers).
+        let consistent: Int
         let displacement: Double
         let parallax: Double
     }
@@ -25,16 +26,18 @@ struct MotionSurvey {
             // Parallax: how far a homography misses the points the epipolar geometry explains
             // (80th percentile, so a dominant plane — a floor, a wall — does not hide the rest).
             var parallax = 0.0
+            var consistent = 0
             let seed = options.seed &+ UInt64(frame)
             let homography = HomographyEstimation(x1: c.x1, x2: c.x2)
             if c.tracks.count >= 16,
                let h = RANSAC.estimate(homography, options: RANSACOptions(threshold: options.inlierThresholdPixels, seed: seed)),
                let f = RANSAC.estimate(FundamentalMatrixEstimation(x1: c.x1, x2: c.x2),
                                        options: RANSACOptions(threshold: options.inlierThresholdPixels, seed: seed)) {
+                consistent = f.inlierCount
                 let misses = f.inlierIndices.map { homography.squaredResidual(of: $0, under: h.model).squareRoot() }.sorted()
                 parallax = misses.isEmpty ? 0 : misses[misses.count * 4 / 5]
             }
-            pairs.append(Pair(frame: frame, common: c.tracks.count, displacement: displacement, parallax: parallax))
+            pairs.append(Pair(frame: frame, consistent: consistent, displacement: displacement, parallax: parallax))
         }
         self.pairs = pairs
     }
@@ -45,11 +48,12 @@ struct MotionSurvey {
     /// Whether any surveyed frame shows parallax a homography cannot explain.
     func hasParallax(beyond pixels: Double) -> Bool { pairs.contains { $0.parallax >= pixels } }
 
-    /// Frames to start the reconstruction with, best first: many shared tracks, and parallax up to
-    /// `target` pixels (beyond it a wider baseline earns nothing more).
+    /// Frames to start the reconstruction with, best first: many shared tracks that agree on one
+    /// epipolar geometry, and parallax up to `target` pixels (beyond it a wider baseline earns
+    /// nothing more).
     func initialPartners(minParallax: Double, target: Double) -> [Int] {
-        let candidates = pairs.filter { $0.parallax >= minParallax && $0.common >= 30 }
-        func score(_ p: Pair) -> Double { Double(p.common) * min(1, p.parallax / target) }
+        let candidates = pairs.filter { $0.parallax >= minParallax && $0.consistent >= 30 }
+        func score(_ p: Pair) -> Double { Double(p.consistent) * min(1, p.parallax / target) }
         return candidates.sorted { (score($0), -$0.frame) > (score($1), -$1.frame) }.map(\.frame)
     }}
 

@@ -17,7 +17,6 @@ struct RotationEstimator {
         var cameraFromWorld: [RigidTransform?]
         var trackIsMoving: [Bool]
         var summary: BundleAdjustmentSummary?
-        var focalEstimated: Bool
     }
 
     /// Rotations and focal length from `table`; moving flags for every track of `all`.
@@ -98,7 +97,7 @@ struct RotationEstimator {
             }
             moving[q] = bad >= 2 && bad * 4 >= used
         }
-        return Result(intrinsics: k, cameraFromWorld: poses, trackIsMoving: moving, summary: summary, focalEstimated: known == nil)
+        return Result(intrinsics: k, cameraFromWorld: poses, trackIsMoving: moving, summary: summary)
     }
 
     /// Mean world direction of a track's viewing rays.
