@@ -17,11 +17,13 @@ enum HoleFilling {
         for seed in 0 ..< w * h where frame.depth[seed].isNaN && !frame.moving[seed] && !visited[seed] {
             region.removeAll(keepingCapacity: true)
             var touchesMoving = false
+            var touchesBorder = false
             visited[seed] = true
             stack.append(seed)
             while let p = stack.popLast() {
                 region.append(p)
                 let (i, j) = (p / w, p % w)
+                if i == 0 || j == 0 || i == h - 1 || j == w - 1 { touchesBorder = true }
                 for (di, dj) in neighbours {
                     let (ni, nj) = (i + di, j + dj)
                     guard ni >= 0, ni < h, nj >= 0, nj < w else { continue }
@@ -33,7 +35,7 @@ enum HoleFilling {
                     }
                 }
             }
-            guard region.count <= maximumArea, !touchesMoving else { continue }
+            guard region.count <= maximumArea, !touchesMoving, !touchesBorder else { continue }
             let filled = region.map { interpolate(at: $0, frame, image: image) }
             for (p, value) in zip(region, filled) {
                 frame.depth[p] = value.depth

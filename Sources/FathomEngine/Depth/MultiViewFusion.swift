@@ -15,7 +15,9 @@ import FathomVision
 struct MultiViewFusion {
     struct Neighbour {
         let estimate: InverseDepth
+        /// This frame's pixels seen from the neighbour's camera, and the neighbour's from this one's.
         let camera: RelativeCamera
+        let reverse: RelativeCamera
     }
 
     /// Standard deviations two inverse depths may differ by and still be the same surface.
@@ -74,6 +76,17 @@ struct MultiViewFusion {
                     }
                 }
             } } } } } } } }
+            // The other way round: the neighbour's surfaces drawn into this frame. One nearer than
+            // this pixel's own, on its very ray, should have been seen instead: this pixel looks
+            // through it, so its depth is too far, typically a surface moving with the camera.
+            let rendered = render(neighbour, width: w, height: h)
+            for p in 0 ..< w * h where !estimate.rho[p].isNaN && !rendered[p].isNaN {
+                let own = estimate.rho[p]
+                let floor = relativeFloor * own
+                if rendered[p] - own > gate * (1 / estimate.information[p] + floor * floor).squareRoot() {
+                    violations[p] += 1
+                }
+            }
         }
         for p in 0 ..< w * h where !estimate.rho[p].isNaN {
             if violations[p] > confirmations[p] {
@@ -85,5 +98,28 @@ struct MultiViewFusion {
             estimate.rho[p] = (own * estimate.rho[p] + weightedRho[p]) / (own + weights[p])
             estimate.consistency[p] *= (confirmations[p] + 1) / (confirmations[p] + violations[p] + 1)
         }
+    }
+
+    /// The neighbour's inverse depths forward-projected into this frame, the nearest surface kept
+    /// at each pixel (a z-buffer: the maximum ρ, so the order of drawing does not matter); NaN
+    /// where nothing lands.
+    private func render(_ neighbour: Neighbour, width w: Int, height h: Int) -> [Float] {
+        var rendered = [Float](repeating: .nan, count: w * h)
+        let camera = neighbour.reverse
+        neighbour.estimate.rho.withUnsafeBufferPointer { rho in
+        rendered.withUnsafeMutableBufferPointer { rendered in
+            for i in 0 ..< h {
+                for j in 0 ..< w where !rho[i * w + j].isNaN {
+                    let x = camera.point(camera.ray(row: i, column: j), inverseDepth: rho[i * w + j])
+                    guard x.z > 1e-6 else { continue }
+                    let at = camera.index(x).rounded(.toNearestOrAwayFromZero)
+                    guard at.x >= 0, at.y >= 0, at.x < Float(w), at.y < Float(h) else { continue }
+                    let p = Int(at.y) * w + Int(at.x)
+                    let inverseDepth = rho[i * w + j] / x.z
+                    if !(rendered[p] >= inverseDepth) { rendered[p] = inverseDepth }
+                }
+            }
+        } }
+        return rendered
     }
 }
