@@ -2,12 +2,14 @@ import FathomCore
 import FathomVision
 
 /// Dense depth per frame by motion stereo:
-/// 1. every pixel is matched into the frames t ± 1, 2, 4, … by chaining the clip's consecutive
-///    flows, stopping at occlusions (`ChainedFlow`), and triangulated against all of them with the
+/// 1. every pixel is matched into the frames t ± 2, 4, 8 by chaining the clip's consecutive flows,
+///    stopping at occlusions (`ChainedFlow`), and triangulated against all of them with the
 ///    cameras, weighted by baseline and texture, views off their epipolar line or disagreeing with
 ///    the others set aside as evidence of motion (`ParallaxEvidence`, `InverseDepth`);
 /// 2. refined photometrically along the epipolar lines of the widest views (`EpipolarRefinement`);
-/// 3. checked against and fused with the depth maps of neighbouring frames (`MultiViewFusion`);
+/// 3. checked against and fused with the depth maps of frames up to 4 spans away, both ways:
+///    points seen where another frame sees through them, or seen through another frame's
+///    surfaces, are moving (`MultiViewFusion`);
 /// 4. small holes filled edge-aware (`HoleFilling`), and upsampled guided by the frame
 ///    (`GuidedUpsampling`); confidence from parallax, view agreement and photometric match.
 /// Frames are worked on in parallel, each by one worker at a time.
@@ -57,6 +59,7 @@ public struct DepthEstimator: Sendable {
 
         // Check the frames against each other and fuse; fill small holes; back to full resolution.
         let fusion = MultiViewFusion(gate: 3, relativeFloor: options.relativeFloor)
+        let maximumHoleArea = Int(options.maximumHoleFraction * Float(working.width * working.height))
         let frames = parallelFrames(t) { frame in
             var estimate = refined[frame].0
             let neighbours = fusionNeighbours(frame, frames: t).map {
@@ -65,7 +68,7 @@ public struct DepthEstimator: Sendable {
             }
             fusion.fuse(&estimate, neighbours: neighbours)
             var maps = DepthFrame(estimate, agreement: refined[frame].1, minimumParallaxRatio: options.minimumParallaxRatio)
-            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: Int(options.maximumHoleFraction * Float(working.width * working.height)))
+            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: maximumHoleArea)
             return GuidedUpsampling.upsample(maps, working: working.images[frame], full: motion.images[frame], factor: 1 << level)
         }
         var maps = DepthMaps(depth: Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth)),

@@ -36,8 +36,9 @@ public struct DepthOptions: Sendable, Equatable {
     /// occlusions); larger unknown regions stay unknown.
     public var maximumHoleFraction: Float
 
-    public init(workingLevel: Int = 1, shortestSpan: Int = 2, longestSpan: Int = 8, flowNoise: Float = 0.25, imageNoise: Float? = nil, poseTolerance: Float = 0.5, relativeFloor: Float = 0.03,
-                minimumParallaxRatio: Float = 4, refinementIterations: Int = 1, maximumHoleFraction: Float = 0.01) {
+    public init(workingLevel: Int = 1, shortestSpan: Int = 2, longestSpan: Int = 8, flowNoise: Float = 0.25, imageNoise: Float? = nil,
+                poseTolerance: Float = 0.5, relativeFloor: Float = 0.03, minimumParallaxRatio: Float = 4, refinementIterations: Int = 1,
+                maximumHoleFraction: Float = 0.01) {
         precondition(workingLevel >= 0 && shortestSpan >= 1 && shortestSpan <= longestSpan
                      && shortestSpan & (shortestSpan - 1) == 0 && longestSpan & (longestSpan - 1) == 0,
                      "working level \(workingLevel) must be ≥ 0 and spans \(shortestSpan)…\(longestSpan) powers of two")
