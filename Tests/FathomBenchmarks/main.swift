@@ -2,7 +2,7 @@
 //
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
-//     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ]
+//     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ] [--repeat R]
 //     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
 //     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
 //
@@ -67,7 +67,7 @@ do {
     case "depth":
         try benchmarkDepth(scenes: option("scenes", "orbit,dynamic,fast,lowtex,pan,tripod").split(separator: ",").map(String.init),
                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
-                           preset: OpticalFlowOptions.Preset(rawValue: option("preset", "fast"))!, poseNoise: Double(option("pose-noise", "0"))!)
+                           preset: OpticalFlowOptions.Preset(rawValue: option("preset", "fast"))!, poseNoise: Double(option("pose-noise", "0"))!, repeats: Int(option("repeat", "1"))!)
     case "decode":
         try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
                             repeats: Int(option("repeat", "3"))!)

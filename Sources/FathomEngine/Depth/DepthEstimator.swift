@@ -2,12 +2,14 @@ import FathomCore
 import FathomVision
 
 /// Dense depth per frame by motion stereo:
-/// 1. every pixel is matched into the frames t ± 1, 2, 4, … by chaining the clip's consecutive
-///    flows, stopping at occlusions (`ChainedFlow`), and triangulated against all of them with the
+/// 1. every pixel is matched into the frames t ± 2, 4, 8 by chaining the clip's consecutive flows,
+///    stopping at occlusions (`ChainedFlow`), and triangulated against all of them with the
 ///    cameras, weighted by baseline and texture, views off their epipolar line or disagreeing with
 ///    the others set aside as evidence of motion (`ParallaxEvidence`, `InverseDepth`);
 /// 2. refined photometrically along the epipolar lines of the widest views (`EpipolarRefinement`);
-/// 3. checked against and fused with the depth maps of neighbouring frames (`MultiViewFusion`);
+/// 3. checked against and fused with the depth maps of frames up to 4 spans away, both ways:
+///    points seen where another frame sees through them, or seen through another frame's
+///    surfaces, are moving (`MultiViewFusion`);
 /// 4. small holes filled edge-aware (`HoleFilling`), and upsampled guided by the frame
 ///    (`GuidedUpsampling`); confidence from parallax, view agreement and photometric match.
 /// Frames are worked on in parallel, each by one worker at a time.
@@ -57,14 +59,16 @@ public struct DepthEstimator: Sendable {
 
         // Check the frames against each other and fuse; fill small holes; back to full resolution.
         let fusion = MultiViewFusion(gate: 3, relativeFloor: options.relativeFloor)
+        let maximumHoleArea = Int(options.maximumHoleFraction * Float(working.width * working.height))
         let frames = parallelFrames(t) { frame in
             var estimate = refined[frame].0
             let neighbours = fusionNeighbours(frame, frames: t).map {
-                MultiViewFusion.Neighbour(estimate: refined[$0].0, camera: cameras.camera($0, seeing: frame))
+                MultiViewFusion.Neighbour(estimate: refined[$0].0, camera: cameras.camera($0, seeing: frame),
+                                          reverse: cameras.camera(frame, seeing: $0))
             }
             fusion.fuse(&estimate, neighbours: neighbours)
             var maps = DepthFrame(estimate, agreement: refined[frame].1, minimumParallaxRatio: options.minimumParallaxRatio)
-            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: options.maximumHoleArea)
+            HoleFilling.fill(&maps, image: working.images[frame], maximumArea: maximumHoleArea)
             return GuidedUpsampling.upsample(maps, working: working.images[frame], full: motion.images[frame], factor: 1 << level)
         }
         var maps = DepthMaps(depth: Tensor(shape: [t, h, w], storage: frames.flatMap(\.depth)),
@@ -79,8 +83,8 @@ public struct DepthEstimator: Sendable {
         return maps
     }
 
-    /// The parallax evidence of every frame against t ± 1, 2, 4, …, longestSpan: chains doubled
-    /// span by span, each span's correspondences added to every frame's evidence.
+    /// The parallax evidence of every frame against t ± shortestSpan, …, longestSpan (powers of
+    /// two): chains doubled span by span, each span from the shortest on added to every frame's evidence.
     private func triangulate(_ working: WorkingMotion, cameras: CameraPairs, imageNoise: Float) -> [ParallaxEvidence] {
         let t = working.frameCount
         var evidence = parallelFrames(t) { ParallaxEvidence(texture: StructureTensor(working.images[$0])) }
@@ -93,7 +97,7 @@ public struct DepthEstimator: Sendable {
             evidence.withUnsafeMutableBufferPointer { frames in
                 let base = frames.baseAddress!
                 parallelRows(t, minimumWork: working.width * working.height) { frame in
-                    for chain in chains where !chain.u[frame].isEmpty {
+                    for chain in chains where !chain.u[frame].isEmpty && abs(chain.span) >= options.shortestSpan {
                         base[frame].add(u: chain.u[frame], v: chain.v[frame], camera: cameras.camera(frame + chain.span, seeing: frame),
                                         flowVariance: flowVariance, matchVariance: matchVariance, tolerance: options.poseTolerance)
                     }
@@ -116,11 +120,12 @@ public struct DepthEstimator: Sendable {
         return Set([frame + side * span, frame + side * max(span / 2, 1)]).filter { $0 >= 0 && $0 < t }.sorted()
     }
 
-    /// The frames a frame's depth map is checked against and fused with: 1, 2 and 4 times the
-    /// longest span away on either side, so surfaces whose triangulated position drifts over time
-    /// (independent motion along the epipolar lines) are caught.
+    /// The frames a frame's depth map is checked against and fused with: the four farthest of
+    /// 1, 2 and 4 times the longest span away on either side, so surfaces whose triangulated
+    /// position drifts over time (independent motion along the epipolar lines) are caught.
     private func fusionNeighbours(_ frame: Int, frames t: Int) -> [Int] {
-        [1, 2, 4].flatMap { [frame - $0 * options.longestSpan, frame + $0 * options.longestSpan] }.filter { $0 >= 0 && $0 < t }
+        let candidates = [4, 2, 1].flatMap { [frame - $0 * options.longestSpan, frame + $0 * options.longestSpan] }
+        return Array(candidates.filter { $0 >= 0 && $0 < t }.prefix(4))
     }
 
     /// Whether the cameras move at all: without translation no depth is observable.

@@ -5,8 +5,11 @@ public struct DepthOptions: Sendable, Equatable {
     /// the full frame. The fast flow preset computes flow at level 1, so level 1 loses little
     /// detail and costs a quarter of level 0.
     public var workingLevel: Int
-    /// Longest frame gap a pixel is matched over, a power of two: the neighbours of frame t are
-    /// t ± 1, 2, 4, …, longestSpan, reached by chaining consecutive flows.
+    /// Frame gaps a pixel is triangulated over, powers of two: the neighbours of frame t are
+    /// t ± shortestSpan, …, longestSpan (doubling), reached by chaining consecutive flows. Parallax
+    /// grows with the gap while chained flow error grows only as its square root; the shortest
+    /// gaps add little information and the most flow bias relative to their parallax.
+    public var shortestSpan: Int
     public var longestSpan: Int
     /// Standard deviation of one consecutive flow vector, in working pixels; over a chain of k
     /// frames it grows as √k. Sets how the views are weighted and what counts as disagreement.
@@ -28,15 +31,19 @@ public struct DepthOptions: Sendable, Equatable {
     public var minimumParallaxRatio: Float
     /// Gauss–Newton passes of photometric refinement against the widest views (0: triangulation only).
     public var refinementIterations: Int
-    /// Holes of at most this many working pixels (missed matches inside a surface) are filled from
-    /// their surroundings; larger unknown regions stay unknown.
-    public var maximumHoleArea: Int
+    /// Holes (connected unknown regions) of at most this share of the frame are filled from the
+    /// surrounding surface where it looks like them (missed matches in weak texture, thin
+    /// occlusions); larger unknown regions stay unknown.
+    public var maximumHoleFraction: Float
 
-    public init(workingLevel: Int = 1, longestSpan: Int = 8, flowNoise: Float = 0.25, imageNoise: Float? = nil, poseTolerance: Float = 0.5, relativeFloor: Float = 0.03,
-                minimumParallaxRatio: Float = 4, refinementIterations: Int = 1, maximumHoleArea: Int = 48) {
-        precondition(workingLevel >= 0 && longestSpan >= 1 && longestSpan & (longestSpan - 1) == 0,
-                     "working level \(workingLevel) must be ≥ 0 and longest span \(longestSpan) a power of two")
+    public init(workingLevel: Int = 1, shortestSpan: Int = 2, longestSpan: Int = 8, flowNoise: Float = 0.25, imageNoise: Float? = nil,
+                poseTolerance: Float = 0.5, relativeFloor: Float = 0.03, minimumParallaxRatio: Float = 4, refinementIterations: Int = 1,
+                maximumHoleFraction: Float = 0.01) {
+        precondition(workingLevel >= 0 && shortestSpan >= 1 && shortestSpan <= longestSpan
+                     && shortestSpan & (shortestSpan - 1) == 0 && longestSpan & (longestSpan - 1) == 0,
+                     "working level \(workingLevel) must be ≥ 0 and spans \(shortestSpan)…\(longestSpan) powers of two")
         self.workingLevel = workingLevel
+        self.shortestSpan = shortestSpan
         self.longestSpan = longestSpan
         self.flowNoise = flowNoise
         self.imageNoise = imageNoise
@@ -44,6 +51,6 @@ public struct DepthOptions: Sendable, Equatable {
         self.relativeFloor = relativeFloor
         self.minimumParallaxRatio = minimumParallaxRatio
         self.refinementIterations = refinementIterations
-        self.maximumHoleArea = maximumHoleArea
+        self.maximumHoleFraction = maximumHoleFraction
     }
 }

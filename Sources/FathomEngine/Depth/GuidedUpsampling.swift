@@ -14,6 +14,14 @@ enum GuidedUpsampling {
         var confidence = [UInt8](repeating: 0, count: w * h)
         var moving = [Bool](repeating: false, count: w * h)
         let scale = 1 / Float(factor)
+        /// Working coordinates of a full pixel centre along an axis of `extent` working pixels:
+        /// the two working pixels around it (centres at integers) and the weight of the second.
+        func cell(_ index: Int, extent: Int) -> (Int, Int, Float) {
+            let x = min(max((Float(index) + 0.5) * scale - 0.5, 0), Float(extent - 1))
+            let x0 = min(Int(x), max(extent - 2, 0))
+            return (x0, min(x0 + 1, extent - 1), x - Float(x0))
+        }
+        let columns = (0 ..< w).map { cell($0, extent: sw) }
         frame.depth.withUnsafeBufferPointer { sd in
         frame.confidence.withUnsafeBufferPointer { sc in
         frame.moving.withUnsafeBufferPointer { sm in
@@ -22,19 +30,13 @@ enum GuidedUpsampling {
         depth.withUnsafeMutableBufferPointer { od in
         confidence.withUnsafeMutableBufferPointer { oc in
         moving.withUnsafeMutableBufferPointer { om in
+        columns.withUnsafeBufferPointer { columns in
             let (outDepth, outConfidence, outMoving) = (od.baseAddress!, oc.baseAddress!, om.baseAddress!)
             for i in 0 ..< h {
-                // Working coordinates of this row's centres (working pixel centres at integers).
-                let y = min(max((Float(i) + 0.5) * scale - 0.5, 0), Float(sh - 1))
-                let y0 = min(Int(y), max(sh - 2, 0))
-                let y1 = min(y0 + 1, sh - 1)
-                let fy = y - Float(y0)
+                let (y0, y1, fy) = cell(i, extent: sh)
                 for j in 0 ..< w {
                     let p = i * w + j
-                    let x = min(max((Float(j) + 0.5) * scale - 0.5, 0), Float(sw - 1))
-                    let x0 = min(Int(x), max(sw - 2, 0))
-                    let x1 = min(x0 + 1, sw - 1)
-                    let fx = x - Float(x0)
+                    let (x0, x1, fx) = columns[j]
                     let nearest = (fy < 0.5 ? y0 : y1) * sw + (fx < 0.5 ? x0 : x1)
                     outMoving[p] = sm[nearest]
                     let own = fi[p]
@@ -58,7 +60,7 @@ enum GuidedUpsampling {
                     outConfidence[p] = UInt8(max(1, (confidenceSum / known).rounded()))
                 }
             }
-        } } } } } } } }
+        } } } } } } } } }
         return DepthFrame(width: w, height: h, depth: depth, confidence: confidence, moving: moving)
     }
 }

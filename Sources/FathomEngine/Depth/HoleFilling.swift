@@ -1,13 +1,14 @@
 import FathomVision
 
 /// Edge-aware filling of small holes: a connected region of unknown depth no larger than
-/// `maximumArea` pixels, not touching a moving pixel, is a match the surface around it missed
-/// (noise, a thin occlusion), so it takes the depth of its surroundings. Each hole pixel looks
-/// along 8 directions for the nearest known depth and averages them, weighted by closeness in
-/// intensity (`EdgeWeight`) and distance, so a hole on an edge takes the depth of the side it looks like.
-/// A pixel none of whose sources looks like it (within `EdgeWeight`'s scale) stays unknown, as do
-/// larger regions (sky, far ground, unmatched surfaces): no depth is made up there.
-/// Filled pixels get half the confidence of their sources.
+/// `maximumArea` pixels, enclosed by known depth (not touching a moving pixel or the frame's
+/// border), is a match the surface around it missed (weak texture, a thin occlusion), so it takes
+/// the depth of its surroundings. Each hole pixel looks along 8 directions for the nearest known
+/// depth and averages them, weighted by closeness in intensity (`EdgeWeight`) and distance, so a
+/// hole on an edge takes the depth of the side it looks like. Depth is interpolated, never
+/// extrapolated: a pixel none of whose sources looks like it stays unknown, as do larger regions
+/// and regions open to the border (sky, far ground, unmatched surfaces). Filled pixels get half
+/// the confidence of their sources.
 enum HoleFilling {
     static func fill(_ frame: inout DepthFrame, image: GrayImage, maximumArea: Int) {
         let (w, h) = (frame.width, frame.height)
@@ -17,11 +18,13 @@ enum HoleFilling {
         for seed in 0 ..< w * h where frame.depth[seed].isNaN && !frame.moving[seed] && !visited[seed] {
             region.removeAll(keepingCapacity: true)
             var touchesMoving = false
+            var touchesBorder = false
             visited[seed] = true
             stack.append(seed)
             while let p = stack.popLast() {
                 region.append(p)
                 let (i, j) = (p / w, p % w)
+                if i == 0 || j == 0 || i == h - 1 || j == w - 1 { touchesBorder = true }
                 for (di, dj) in neighbours {
                     let (ni, nj) = (i + di, j + dj)
                     guard ni >= 0, ni < h, nj >= 0, nj < w else { continue }
@@ -33,7 +36,7 @@ enum HoleFilling {
                     }
                 }
             }
-            guard region.count <= maximumArea, !touchesMoving else { continue }
+            guard region.count <= maximumArea, !touchesMoving, !touchesBorder else { continue }
             let filled = region.map { interpolate(at: $0, frame, image: image) }
             for (p, value) in zip(region, filled) {
                 frame.depth[p] = value.depth

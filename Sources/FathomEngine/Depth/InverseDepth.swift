@@ -12,10 +12,10 @@ struct InverseDepth {
 
     /// The weighted least-squares ρ of the agreeing views, where it is at least
     /// `minimumParallaxRatio` standard deviations above 0 (else the pixel is too far, or its
-    /// parallax too small, to tell, and refinement must not invent a depth). A pixel is moving (and gets no ρ) when
-    /// `givenMoving` says so, when its conflicting views carry more information than its agreeing
-    /// ones, or when ρ is confidently negative: a static point cannot be behind the cameras, but a
-    /// surface moving with the camera triangulates there.
+    /// parallax too small, to tell, and refinement must not invent a depth). A pixel is moving
+    /// (and gets no ρ) when `givenMoving` says so, when its conflicting views carry more
+    /// information than its agreeing ones, or when ρ is confidently negative: a static point
+    /// cannot be behind the cameras, but a surface moving with the camera triangulates there.
     init(_ evidence: ParallaxEvidence, givenMoving: [Bool]?, minimumParallaxRatio: Float) {
         width = evidence.width
         height = evidence.height

@@ -15,7 +15,9 @@ import FathomVision
 struct MultiViewFusion {
     struct Neighbour {
         let estimate: InverseDepth
+        /// This frame's pixels seen from the neighbour's camera, and the neighbour's from this one's.
         let camera: RelativeCamera
+        let reverse: RelativeCamera
     }
 
     /// Standard deviations two inverse depths may differ by and still be the same surface.
@@ -54,17 +56,17 @@ struct MultiViewFusion {
                         let at = camera.index(a)
                         guard at.x >= 0, at.y >= 0, at.x <= Float(w - 1), at.y <= Float(h - 1) else { continue }
                         // The neighbour's ρ there, bilinear within one surface (NaN if any of the four is unknown).
-                        let nearest = camera.index(a).rounded(.toNearestOrAwayFromZero)
-                        let q = Int(nearest.y) * w + Int(nearest.x)
                         let seen = sampleBilinear(otherRho, width: w, height: h, x: at.x, y: at.y)
                         guard !seen.isNaN else { continue }
-                        let expected = own / a.z
+                        let q = Int(at.y + 0.5) * w + Int(at.x + 0.5)
+                        let inverseZ2 = 1 / (a.z * a.z)
+                        let expected = own * a.z * inverseZ2
                         let floor = relativeFloor * expected
-                        let variance = 1 / (information[p] * a.z * a.z) + 1 / otherInformation[q] + floor * floor
+                        let variance = inverseZ2 / information[p] + 1 / otherInformation[q] + floor * floor
                         let difference = seen - expected
                         if difference * difference <= gate2 * variance {
                             // Confirmed: average the neighbour's estimate, carried back into this frame.
-                            let weight = otherInformation[q] / (a.z * a.z)
+                            let weight = otherInformation[q] * inverseZ2
                             weighted[p] += weight * seen * a.z
                             weightSum[p] += weight
                             confirmed[p] += 1
@@ -74,6 +76,17 @@ struct MultiViewFusion {
                     }
                 }
             } } } } } } } }
+            // The other way round: the neighbour's surfaces drawn into this frame. One nearer than
+            // this pixel's own, on its very ray, should have been seen instead: this pixel looks
+            // through it, so its depth is too far, typically a surface moving with the camera.
+            let rendered = render(neighbour, width: w, height: h)
+            for p in 0 ..< w * h where rendered[p] > estimate.rho[p] {
+                let excess = rendered[p] - estimate.rho[p]
+                let floor = relativeFloor * estimate.rho[p]
+                if excess * excess * estimate.information[p] > gate2 * (1 + floor * floor * estimate.information[p]) {
+                    violations[p] += 1
+                }
+            }
         }
         for p in 0 ..< w * h where !estimate.rho[p].isNaN {
             if violations[p] > confirmations[p] {
@@ -85,5 +98,28 @@ struct MultiViewFusion {
             estimate.rho[p] = (own * estimate.rho[p] + weightedRho[p]) / (own + weights[p])
             estimate.consistency[p] *= (confirmations[p] + 1) / (confirmations[p] + violations[p] + 1)
         }
+    }
+
+    /// The neighbour's inverse depths forward-projected into this frame, the nearest surface kept
+    /// at each pixel (a z-buffer: the maximum ρ, so the order of drawing does not matter); NaN
+    /// where nothing lands.
+    private func render(_ neighbour: Neighbour, width w: Int, height h: Int) -> [Float] {
+        var rendered = [Float](repeating: .nan, count: w * h)
+        let camera = neighbour.reverse
+        neighbour.estimate.rho.withUnsafeBufferPointer { rho in
+        rendered.withUnsafeMutableBufferPointer { rendered in
+            for i in 0 ..< h {
+                for j in 0 ..< w where !rho[i * w + j].isNaN {
+                    let x = camera.point(camera.ray(row: i, column: j), inverseDepth: rho[i * w + j])
+                    guard x.z > 1e-6 else { continue }
+                    let at = camera.index(x)
+                    guard at.x > -0.5, at.y > -0.5, at.x < Float(w) - 0.5, at.y < Float(h) - 0.5 else { continue }
+                    let p = Int(at.y + 0.5) * w + Int(at.x + 0.5)
+                    let inverseDepth = rho[i * w + j] / x.z
+                    if !(rendered[p] >= inverseDepth) { rendered[p] = inverseDepth }
+                }
+            }
+        } }
+        return rendered
     }
 }

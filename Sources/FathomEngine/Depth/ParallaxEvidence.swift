@@ -56,38 +56,42 @@ struct ParallaxEvidence {
                     guard pu[p].isFinite, pv[p].isFinite else { continue }
                     let a = camera.point(camera.ray(row: i, column: j), inverseDepth: 0)
                     guard a.z > 0.05 else { continue }
-                    // Observed pixel, its normalised coordinates q, and the point at infinity.
+                    let inverseZ = 1 / a.z
+                    // Observed pixel, its normalised coordinates q, and its parallax r from the point at infinity.
                     let observed = SIMD2(Float(j) + pu[p], Float(i) + pv[p])
-                    let q = SIMD2((observed.x + 0.5 - camera.cx) / camera.fx, (observed.y + 0.5 - camera.cy) / camera.fy)
-                    let c = SIMD2(camera.fx * (camera.tau.x - q.x * camera.tau.z), camera.fy * (camera.tau.y - q.y * camera.tau.z)) / a.z
-                    let r = observed - camera.index(a)
+                    let q = SIMD2((observed.x + 0.5 - camera.cx) * camera.inverseFx, (observed.y + 0.5 - camera.cy) * camera.inverseFy)
+                    let c = SIMD2(camera.fx * (camera.tau.x - q.x * camera.tau.z), camera.fy * (camera.tau.y - q.y * camera.tau.z)) * inverseZ
+                    let r = observed - SIMD2(camera.fx * a.x * inverseZ + camera.cx - 0.5, camera.fy * a.y * inverseZ + camera.cy - 0.5)
                     let c2 = (c * c).sum()
-                    // Texture along the epipolar line (e = c/|c|) and across it; isotropic without parallax.
-                    let energy = gxx[p] + gyy[p]
-                    let alongEnergy = c2 > 1e-12 ? (c.x * c.x * gxx[p] + 2 * c.x * c.y * gxy[p] + c.y * c.y * gyy[p]) / c2 : energy / 2
-                    let acrossEnergy = energy - alongEnergy
-                    guard alongEnergy > 1e-6, acrossEnergy > 1e-6 else { continue }
+                    // No parallax direction (rotation only, or at the epipole): nothing to triangulate.
+                    guard c2 > 1e-12 else { continue }
+                    let inverseC2 = 1 / c2
+                    // Texture along the epipolar line (e = c/|c|) and across it.
+                    let alongEnergy = (c.x * c.x * gxx[p] + 2 * c.x * c.y * gxy[p] + c.y * c.y * gyy[p]) * inverseC2
+                    let acrossEnergy = gxx[p] + gyy[p] - alongEnergy
+                    guard alongEnergy > 1e-6 else { continue }
                     let alongVariance = flowVariance + matchVariance / alongEnergy
-                    let acrossVariance = flowVariance + matchVariance / acrossEnergy
                     let viewInformation = c2 / alongVariance
-                    // Distance from the epipolar line (all of r when there is no parallax direction).
-                    let across = c2 > 1e-12 ? abs(r.x * c.y - r.y * c.x) / c2.squareRoot() : (r * r).sum().squareRoot()
-                    if across > gate * acrossVariance.squareRoot() + tolerance {
-                        conflicting[p] += viewInformation
-                        continue
+                    // Distance from the epipolar line; uncheckable where nothing varies across it.
+                    if acrossEnergy > 1e-6 {
+                        let across = abs(r.x * c.y - r.y * c.x) * inverseC2.squareRoot()
+                        let acrossVariance = flowVariance + matchVariance / acrossEnergy
+                        if across > tolerance && (across - tolerance) * (across - tolerance) > gate * gate * acrossVariance {
+                            conflicting[p] += viewInformation
+                            continue
+                        }
                     }
                     let along = (c * r).sum()
-                    if info[p] > 0, c2 > 1e-12 {
-                        let rho = along / c2
-                        let mean = parallax[p] / info[p]
-                        let variance = 1 / viewInformation + 1 / info[p]
-                        if (rho - mean) * (rho - mean) > gate * gate * variance {
+                    if info[p] > 0 {
+                        // This view's ρ against the estimate so far, within both their variances.
+                        let offset = along * inverseC2 * info[p] - parallax[p]
+                        if offset * offset * viewInformation > gate * gate * info[p] * (info[p] + viewInformation) {
                             conflicting[p] += viewInformation
                             continue
                         }
                     }
                     info[p] += viewInformation
-                    parallax[p] += along / alongVariance
+                    parallax[p] += along * inverseC2 * viewInformation
                 }
             }
         } } } } } } } }

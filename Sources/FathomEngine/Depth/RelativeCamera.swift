@@ -13,6 +13,9 @@ struct RelativeCamera {
     let fy: Float
     let cx: Float
     let cy: Float
+    /// 1/fx, 1/fy: the inner loops multiply rather than divide.
+    let inverseFx: Float
+    let inverseFy: Float
 
     init(otherFromThis pose: RigidTransform, intrinsics k: PinholeIntrinsics) {
         r0 = SIMD3<Float>(pose.rotation.rows.0)
@@ -20,11 +23,12 @@ struct RelativeCamera {
         r2 = SIMD3<Float>(pose.rotation.rows.2)
         tau = SIMD3<Float>(pose.translation)
         (fx, fy, cx, cy) = (Float(k.fx), Float(k.fy), Float(k.cx), Float(k.cy))
+        (inverseFx, inverseFy) = (Float(1 / k.fx), Float(1 / k.fy))
     }
 
     @inline(__always)
     func ray(row i: Int, column j: Int) -> SIMD3<Float> {
-        SIMD3((Float(j) + 0.5 - cx) / fx, (Float(i) + 0.5 - cy) / fy, 1)
+        SIMD3((Float(j) + 0.5 - cx) * inverseFx, (Float(i) + 0.5 - cy) * inverseFy, 1)
     }
 
     /// R d + τ ρ.
@@ -36,7 +40,8 @@ struct RelativeCamera {
     /// Pixel-index coordinates (column, row: pixel centres at integers) of a point in front of the camera.
     @inline(__always)
     func index(_ x: SIMD3<Float>) -> SIMD2<Float> {
-        SIMD2(fx * x.x / x.z + cx - 0.5, fy * x.y / x.z + cy - 0.5)
+        let inverseZ = 1 / x.z
+        return SIMD2(fx * x.x * inverseZ + cx - 0.5, fy * x.y * inverseZ + cy - 0.5)
     }
 
     /// ∂(pixel)/∂ρ at point x = R d + τ ρ: how far, and which way, the pixel moves per unit of
