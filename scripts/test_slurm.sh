@@ -109,8 +109,12 @@ submit() {  # submit JOBFILE -> prints the array job id
     --export=ALL,FATHOM="$fathom" "$root/Jobs/slurm/label.sbatch" "$1"
 }
 wait_job() {  # wait_job ID: until no task of it is pending or running (5 min at most)
+  # A task that requeues itself leaves the queue for a moment in between, so the job counts as
+  # finished only when it has been absent for three polls in a row.
+  local absent=0
   for _ in $(seq 300); do
-    [ -z "$(squeue -h -j "$1" 2>/dev/null)" ] && return 0
+    if [ -z "$(squeue -h -j "$1" 2>/dev/null)" ]; then absent=$((absent + 1)); else absent=0; fi
+    [ "$absent" -ge 3 ] && return 0
     # Slurm holds a requeued task back for a while (reason BeginTime); start it now instead.
     squeue -h -j "$1" -t PENDING -o "%i %r" 2>/dev/null | awk '$2 == "BeginTime" {print $1}' | while read -r task; do
       scontrol update JobId="$task" StartTime=now >/dev/null 2>&1
