@@ -2,7 +2,8 @@ import FathomCore
 import FathomVision
 
 /// The reconstruction engine for one clip: correspondences (flow, occlusion, 2D tracks), then
-/// cameras, then depth and 3D tracks, all from one consistent model of the clip.
+/// cameras, then depth and 3D tracks, all from one consistent model of the clip; last, the
+/// clip's consistency figures (`ClipQuality`).
 public struct ClipReconstructor: Sendable {
     public let options: EngineOptions
 
@@ -19,7 +20,7 @@ public struct ClipReconstructor: Sendable {
         let tracks = timings.measure("tracks") { PointTracker(options: options.tracking).track(motion) }
         let reference = min(options.referenceFrame, t - 1)
         let unknownDepth = Tensor<Float>(shape: [t, h, w], repeating: .nan)
-        return ClipLabels(
+        var labels = ClipLabels(
             id: input.id, source: input.source, referenceFrame: reference, fps: input.fps, depthUnits: .relative,
             frameIndex: input.frameIndex, timestamp: input.timestamp, rgb: storeRGB ? input.rgb : nil,
             depth: unknownDepth, depthConfidence: Tensor(shape: [t, h, w], repeating: 0),
@@ -27,6 +28,8 @@ public struct ClipReconstructor: Sendable {
             intrinsics: Self.intrinsicsTensor(input.knownIntrinsics ?? Self.defaultIntrinsics(width: w, height: h), frames: t),
             worldFromCamera: Tensor(shape: [t, 4, 4], storage: (0 ..< t).flatMap { _ in RigidTransform.identity.matrix4x4.map(Float.init) }),
             tracks: tracks, quality: ["geometry_status": .text("unestimated")])
+        timings.measure("quality") { labels.quality.merge(ClipQuality(motion: motion, rgb: input.rgb, labels: labels).entries) { $1 } }
+        return labels
     }
 
     /// Principal point at the centre, square pixels, a 60° horizontal field of view: the prior used

@@ -73,8 +73,8 @@ public struct GrayImage: Sendable {
 
 /// Bilinear sample of a row-major image at (x, y) in pixel-index coordinates (pixel (i, j) at
 /// x = j, y = i), the border replicated.
-@inline(__always)
-func sampleBilinear(_ p: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
+@inlinable @inline(__always)
+package func sampleBilinear(_ p: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
     let xc = min(max(x, 0), Float(width - 1))
     let yc = min(max(y, 0), Float(height - 1))
     let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)

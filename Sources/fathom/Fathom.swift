@@ -15,10 +15,11 @@ struct Fathom: ParsableCommand {
               fathom probe videos/                       streams, clips, shot cuts
               fathom eval --truth scenes/ labels.h5      score labels against truth
               fathom preview labels.h5 --out clip.png    see what the labels say
+              fathom score generated.mp4                 how physically consistent a video is
 
             Exit codes: 0 success, 1 some input invalid, 2 unreadable input,
             64 usage or configuration error.
             """,
         version: FathomVersion.current,
-        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self])
+        subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ScoreCommand.self, ValidateCommand.self, InspectCommand.self])
 }

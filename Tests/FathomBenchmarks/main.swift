@@ -4,6 +4,7 @@
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
 //     fathom-bench flow [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR]
 //     fathom-bench tracks [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P]
+//     fathom-bench consistency [--scenes a,b] [--seeds N] [--width W] [--height H] [--frames T] [--geometry engine|truth]
 //
 // Prints one JSON line per benchmark on stdout.
 import FathomCore
@@ -56,6 +57,10 @@ do {
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "consistency":
+        try benchmarkConsistency(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                                 seeds: Int(option("seeds", "4"))!, width: Int(option("width", "160"))!, height: Int(option("height", "120"))!,
+                                 frames: Int(option("frames", "32"))!, geometry: option("geometry", "engine"))
     case "decode":
         try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
                             repeats: Int(option("repeat", "3"))!)

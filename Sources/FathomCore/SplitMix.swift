@@ -1,5 +1,6 @@
-/// SplitMix64: tiny, fast, deterministic pseudo-random numbers for generated test data.
-public struct SplitMix {
+/// SplitMix64: tiny, fast, deterministic pseudo-random numbers: RANSAC sampling in the library and
+/// generated data in tests. Same seed, same sequence, on every platform.
+public struct SplitMix: Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) {
@@ -17,6 +18,11 @@ public struct SplitMix {
     /// Uniform in [0, 1).
     public mutating func unit() -> Double {
         Double(next() >> 11) / Double(1 << 53)
+    }
+
+    /// Uniform in [0, bound) for bound > 0 (the modulo bias is below 2⁻³² for the bounds Fathom uses).
+    public mutating func index(below bound: Int) -> Int {
+        Int(next() % UInt64(bound))
     }
 
     public mutating func byte() -> UInt8 {
