@@ -11,8 +11,8 @@ import Foundation
 /// `geometry`: "engine" — the labels as the engine makes them; "truth" — the same motion, with the
 /// scene's exact depth and cameras in place of the engine's (what the geometric figures add once
 /// the engine estimates depth and cameras well).
-func benchmarkConsistency(scenes: [String], seeds: Int, width: Int, height: Int, frames: Int, geometry: String) throws {
-    var cache: [String: ClipScore] = [:]
+func benchmarkConsistency(scenes: [String], seeds: Int, width: Int, height: Int, frames: Int, geometry: String) {
+    var twins: [String: ClipScore] = [:]
     var pairs: [(kind: EventPair.Kind, plausible: ClipScore, impossible: ClipScore)] = []
     for kind in EventPair.Kind.allCases {
         for name in scenes {
@@ -24,14 +24,14 @@ func benchmarkConsistency(scenes: [String], seeds: Int, width: Int, height: Int,
                 }
                 // Teleport and vanish pairs of a scene and seed share their plausible twin.
                 let twinKey = "\(name)-\(seed)-\(kind == .passThrough ? "crossing" : "base")"
-                let plausible = try cache[twinKey] ?? ClipScore(pair.plausible, geometry: geometry)
-                cache[twinKey] = plausible
-                let impossible = try ClipScore(pair.impossible, geometry: geometry)
+                let plausible = twins[twinKey] ?? ClipScore(pair.plausible, geometry: geometry)
+                twins[twinKey] = plausible
+                let impossible = ClipScore(pair.impossible, geometry: geometry)
                 pairs.append((kind, plausible, impossible))
                 for (clip, isImpossible) in [(plausible, false), (impossible, true)] {
                     var line: [String: Any] = ["benchmark": "consistency", "kind": kind.rawValue, "scene": name, "seed": seed, "impossible": isImpossible,
                                                "event_frame": pair.event.frame, "event": "\(pair.event)", "consistency": clip.consistency, "seconds": clip.seconds,
-                                               "geometry": geometry, "width": width, "height": height, "frames": frames]
+                                               "quality_seconds": clip.qualitySeconds, "geometry": geometry, "width": width, "height": height, "frames": frames]
                     for (figure, value) in clip.figures { line[figure] = value }
                     printLine(line)
                 }
@@ -39,8 +39,10 @@ func benchmarkConsistency(scenes: [String], seeds: Int, width: Int, height: Int,
         }
     }
     var summary: [String: Any] = ["benchmark": "consistency_auroc", "geometry": geometry, "pairs": pairs.count, "width": width, "height": height, "frames": frames]
-    let plausibleClips = Array(Set(pairs.map(\.plausible.id))).compactMap { id in pairs.first { $0.plausible.id == id }?.plausible }
-    summary["auroc"] = auroc(positives: pairs.map { 1 - $0.impossible.consistency }, negatives: plausibleClips.map { 1 - $0.consistency })
+    summary["auroc"] = auroc(positives: pairs.map { 1 - $0.impossible.consistency }, negatives: twins.values.map { 1 - $0.consistency })
+    let clips = Array(twins.values) + pairs.map(\.impossible)
+    summary["seconds_per_clip"] = clips.map(\.seconds).reduce(0, +) / Double(max(clips.count, 1))
+    summary["quality_seconds_per_clip"] = clips.map(\.qualitySeconds).reduce(0, +) / Double(max(clips.count, 1))
     summary["paired_accuracy"] = Double(pairs.filter { $0.impossible.consistency < $0.plausible.consistency }.count) / Double(max(pairs.count, 1))
     for kind in EventPair.Kind.allCases {
         let ofKind = pairs.filter { $0.kind == kind }
@@ -53,13 +55,13 @@ func benchmarkConsistency(scenes: [String], seeds: Int, width: Int, height: Int,
 
 /// One clip's figures and score.
 private struct ClipScore {
-    let id: UUID
     let figures: [String: Double]
     let consistency: Double
+    /// Engine seconds for the clip, and of those the quality stage's.
     let seconds: Double
+    let qualitySeconds: Double
 
-    init(_ scene: Scene, geometry: String) throws {
-        id = UUID()
+    init(_ scene: Scene, geometry: String) {
         let renderer = SceneRenderer(scene: scene)
         let rendered = (0 ..< scene.frameCount).map { renderer.render(frame: $0) }
         let (t, h, w) = (scene.frameCount, scene.height, scene.width)
@@ -69,6 +71,7 @@ private struct ClipScore {
         var timings = StageTimings()
         var labels = ClipReconstructor().reconstruct(input, storeRGB: false, timings: &timings)
         seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        qualitySeconds = timings.seconds["quality"] ?? .nan
         guard geometry == "truth" else {
             figures = labels.quality.compactMapValues { if case .number(let value) = $0 { value } else { nil } }.filter { $0.key != "consistency" }
             consistency = if case .number(let value)? = labels.quality["consistency"] { value } else { .nan }

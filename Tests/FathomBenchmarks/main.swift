@@ -58,7 +58,7 @@ do {
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
     case "consistency":
-        try benchmarkConsistency(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+        benchmarkConsistency(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
                                  seeds: Int(option("seeds", "4"))!, width: Int(option("width", "160"))!, height: Int(option("height", "120"))!,
                                  frames: Int(option("frames", "32"))!, geometry: option("geometry", "engine"))
     case "decode":

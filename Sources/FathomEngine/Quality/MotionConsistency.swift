@@ -30,22 +30,35 @@ struct MotionConsistency: Sendable {
         func frame(_ t: Int) -> ArraySlice<UInt8> { rgb.storage[t * size ..< (t + 1) * size] }
         var inconsistent: [Double] = [], residual: [Double] = [], replacement: [Double] = []
         var lost: [[Bool]] = [], replaced: [[Bool]] = []
+        var targets = motion.frameCount > 1 ? [ColourResidual.Target(frame(0), width: w, height: h)] : []
         for t in 0 ..< motion.frameCount - 1 {
+            targets.append(ColourResidual.Target(frame(t + 1), width: w, height: h))
             inconsistent.append(Self.inconsistentShare(forward: motion.forward[t], backward: motion.backward[t]))
-            let forward = ColourResidual(from: frame(t), to: frame(t + 1), flow: motion.forward[t])
-            let backward = ColourResidual(from: frame(t + 1), to: frame(t), flow: motion.backward[t])
-            var sum = 0.0, both = 0.0, inside = 0
+            let forward = ColourResidual(from: frame(t), to: targets[1], flow: motion.forward[t])
+            let backward = ColourResidual(from: frame(t + 1), to: targets[0], flow: motion.backward[t])
+            targets.removeFirst()
             var pairLost = [Bool](repeating: false, count: w * h), pairReplaced = pairLost
-            for p in 0 ..< w * h where !forward.values[p].isNaN {
-                inside += 1
-                sum += Double(forward.values[p])
-                let common = min(forward.values[p], backward.values[p].isNaN ? 0 : backward.values[p])
-                both += Double(common)
-                pairLost[p] = forward.values[p] > Self.threshold
-                pairReplaced[p] = common > Self.threshold
-            }
-            residual.append(sum / 255 / Double(max(inside, 1)))
-            replacement.append(both / 255 / Double(max(inside, 1)))
+            var rows = [SIMD3<Double>](repeating: .zero, count: h)  // residual sum, replaced sum, pixels inside
+            forward.values.withUnsafeBufferPointer { f in
+            backward.values.withUnsafeBufferPointer { b in
+            pairLost.withUnsafeMutableBufferPointer { lostOut in
+            pairReplaced.withUnsafeMutableBufferPointer { replacedOut in
+            rows.withUnsafeMutableBufferPointer { rowsOut in
+                let (lost, replaced, sums) = (SharedBuffer(lostOut), SharedBuffer(replacedOut), SharedBuffer(rowsOut))
+                parallelRows(h, minimumWork: w) { i in
+                    var sum = SIMD3<Double>.zero
+                    for p in i * w ..< (i + 1) * w where !f[p].isNaN {
+                        let common = min(f[p], b[p].isNaN ? 0 : b[p])
+                        sum += SIMD3(Double(f[p]), Double(common), 1)
+                        lost[p] = f[p] > Self.threshold
+                        replaced[p] = common > Self.threshold
+                    }
+                    sums[i] = sum
+                }
+            } } } } }
+            let total = rows.reduce(SIMD3<Double>.zero, +)
+            residual.append(total.x / 255 / max(total.z, 1))
+            replacement.append(total.y / 255 / max(total.z, 1))
             lost.append(pairLost)
             replaced.append(pairReplaced)
         }
