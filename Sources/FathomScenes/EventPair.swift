@@ -7,8 +7,8 @@ import Foundation
 /// The plausible twin is the scene without interpenetrating solids; the impossible one injects the
 /// event into it. For a pass-through both twins move the object along a straight path in a random
 /// direction; the plausible twin's path is moved sideways, so the object passes beside the other
-/// solid instead of through it. Everything is chosen from the
-/// seed, so the same arguments give the same pair.
+/// solid instead of through it. Everything is chosen from the seed, so the same arguments give the
+/// same pair.
 public struct EventPair: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case teleport
@@ -101,21 +101,5 @@ public struct EventPair: Sendable {
             }
             return intended && meets && seen
         }
-    }
-}
-
-extension Scene {
-    /// Share of the image in which `object` is the first surface seen at `frame`, sampled every 4th pixel.
-    public func coverage(of object: Int, frame: Int) -> Double {
-        let renderer = SceneRenderer(scene: self)
-        let poses = renderer.poses(frame: frame)
-        var seen = 0, samples = 0
-        for i in stride(from: 2, to: height, by: 4) {
-            for j in stride(from: 2, to: width, by: 4) {
-                samples += 1
-                if renderer.cast(poses, u: Double(j) + 0.5, v: Double(i) + 0.5)?.object == object { seen += 1 }
-            }
-        }
-        return Double(seen) / Double(max(samples, 1))
     }
 }
