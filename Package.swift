@@ -2,7 +2,7 @@
 // Fathom: turns video corpora into 4D pseudo-labels (depth, cameras, tracks, occlusion) in HDF5 shards.
 //
 // Targets follow the data flow, bottom to top (see ARCHITECTURE.md):
-//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → fathom.
+//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → FathomJobs → fathom.
 // A target may depend only on targets below it.
 import PackageDescription
 
@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // C libraries, each wrapped once: every macro Swift cannot import is an inline function in shim.h.
@@ -62,27 +63,35 @@ let package = Package(
         // `fathom preview`: labels drawn for a person to look at.
         .target(name: "FathomPreview", dependencies: ["FathomCore"]),
 
+        // Jobs: the YAML job spec, the frozen shard plan, and the resumable sharded runner with its journal.
+        .target(
+            name: "FathomJobs",
+            dependencies: ["FathomCore", "FathomEngine", "FathomGeometry", "FathomMedia", "FathomShards", "FathomVision", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Logging", package: "swift-log")]),
+
         // The command-line tool: one file per command, no logic of its own.
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomEngine", "FathomEval", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards",
+                "FathomCore", "FathomEngine", "FathomEval", "FathomJobs", "FathomMedia", "FathomPreview", "FathomScenes", "FathomShards", "FathomVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
-        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
+        .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomGeometry", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
         .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),
-        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomVisionTests", dependencies: ["FathomCore", "FathomEval", "FathomScenes", "FathomVision"]),
         .testTarget(name: "FathomEvalTests", dependencies: ["FathomEval", "FathomScenes", "FathomShards", "FathomTestSupport"]),
         .testTarget(name: "FathomMediaTests", dependencies: ["FathomMedia", "FathomTestSupport"]),
-        .testTarget(name: "FathomCLITests", dependencies: ["FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomCLITests", dependencies: ["FathomCore", "FathomTestSupport", "FathomShards"]),
+        .testTarget(name: "FathomGeometryTests", dependencies: ["FathomCore", "FathomEval", "FathomGeometry", "FathomScenes", "FathomTestSupport"]),
+        .testTarget(name: "FathomEngineTests", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomScenes", "FathomTestSupport", "FathomVision"]),
+        .testTarget(name: "FathomJobsTests", dependencies: ["FathomJobs", "FathomMedia", "FathomShards", "FathomTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

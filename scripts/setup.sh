@@ -9,8 +9,9 @@ APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg   # decode; the ffmpeg CLI makes test videos
   libhdf5-dev hdf5-tools                                               # shards (serial HDF5), h5dump for debugging
   libopenblas-dev liblapacke-dev                                       # dense linear algebra
+  slurm-wlm munge                                                      # a single-node Slurm for the job template's test
 )
-PIP_PACKAGES=(h5py numpy pytest opencv-python-headless==5.0.0.93)   # OpenCV: the baselines' reference DIS flow, pinned so its numbers stay comparable
+PIP_PACKAGES=(h5py numpy pytest jsonschema pyyaml opencv-python-headless==5.0.0.93)   # OpenCV: the baselines' reference DIS flow, pinned so its numbers stay comparable; jsonschema + pyyaml check Jobs/ against Schemas/job.schema.json
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -15,6 +15,11 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
+// glibc's allocator tuning (mallopt, M_*_THRESHOLD) for FathomMedia's FrameMemory: Swift's Glibc
+// module leaves malloc.h out.
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 static inline int fathom_AVERROR_EAGAIN(void) { return AVERROR(EAGAIN); }
 static inline int fathom_AVERROR_EOF(void) { return AVERROR_EOF; }

@@ -4,6 +4,7 @@ import Foundation
 public struct Matrix3: Sendable, Equatable {
     public var rows: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
 
+    @inlinable
     public init(rows r0: SIMD3<Double>, _ r1: SIMD3<Double>, _ r2: SIMD3<Double>) {
         rows = (r0, r1, r2)
     }
@@ -14,6 +15,7 @@ public struct Matrix3: Sendable, Equatable {
         a.rows.0 == b.rows.0 && a.rows.1 == b.rows.1 && a.rows.2 == b.rows.2
     }
 
+    @inlinable
     public subscript(row: Int, column: Int) -> Double {
         switch row {
         case 0: rows.0[column]
@@ -22,14 +24,17 @@ public struct Matrix3: Sendable, Equatable {
         }
     }
 
+    @inlinable @inline(__always)
     public var transposed: Matrix3 {
         Matrix3(rows: [rows.0.x, rows.1.x, rows.2.x], [rows.0.y, rows.1.y, rows.2.y], [rows.0.z, rows.1.z, rows.2.z])
     }
 
+    @inlinable @inline(__always)
     public static func * (m: Matrix3, v: SIMD3<Double>) -> SIMD3<Double> {
         [(m.rows.0 * v).sum(), (m.rows.1 * v).sum(), (m.rows.2 * v).sum()]
     }
 
+    @inlinable
     public static func * (a: Matrix3, b: Matrix3) -> Matrix3 {
         let t = b.transposed
         return Matrix3(rows: [(a.rows.0 * t.rows.0).sum(), (a.rows.0 * t.rows.1).sum(), (a.rows.0 * t.rows.2).sum()],
@@ -58,18 +63,18 @@ public struct Matrix3: Sendable, Equatable {
     }
 }
 
-public func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
+@inlinable public func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
     [a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x]
 }
 
-public func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+@inlinable public func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
     (a * b).sum()
 }
 
-public func length(_ v: SIMD3<Double>) -> Double {
+@inlinable public func length(_ v: SIMD3<Double>) -> Double {
     dot(v, v).squareRoot()
 }
 
-public func normalize(_ v: SIMD3<Double>) -> SIMD3<Double> {
+@inlinable public func normalize(_ v: SIMD3<Double>) -> SIMD3<Double> {
     v / length(v)
 }

@@ -14,6 +14,7 @@ public struct PinholeIntrinsics: Sendable, Equatable {
     }
 
     /// Pixel of a camera-frame point (z > 0 in front of the camera).
+    @inlinable
     public func project(_ p: SIMD3<Double>) -> SIMD2<Double> {
         [fx * p.x / p.z + cx, fy * p.y / p.z + cy]
     }

@@ -6,6 +6,7 @@ public struct RigidTransform: Sendable, Equatable {
     public var rotation: Matrix3
     public var translation: SIMD3<Double>
 
+    @inlinable
     public init(rotation: Matrix3, translation: SIMD3<Double>) {
         self.rotation = rotation
         self.translation = translation
@@ -13,16 +14,19 @@ public struct RigidTransform: Sendable, Equatable {
 
     public static let identity = RigidTransform(rotation: .identity, translation: .zero)
 
+    @inlinable
     public var inverse: RigidTransform {
         let rt = rotation.transposed
         return RigidTransform(rotation: rt, translation: -(rt * translation))
     }
 
+    @inlinable
     public static func * (a: RigidTransform, b: RigidTransform) -> RigidTransform {
         RigidTransform(rotation: a.rotation * b.rotation, translation: a.rotation * b.translation + a.translation)
     }
 
     /// Transforms a point.
+    @inlinable @inline(__always)
     public static func * (a: RigidTransform, p: SIMD3<Double>) -> SIMD3<Double> {
         a.rotation * p + a.translation
     }

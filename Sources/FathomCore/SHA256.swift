@@ -8,14 +8,33 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            length += 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+        // Contiguous bytes (arrays, buffers: file checksums) go block by block without copying.
+        if bytes.withContiguousStorageIfAvailable({ update(contiguous: $0) }) != nil { return }
+        for byte in bytes { append(byte) }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        pending.append(byte)
+        length += 1
+        if pending.count == 64 {
+            compress(pending)
+            pending.removeAll(keepingCapacity: true)
         }
+    }
+
+    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        while !pending.isEmpty && start < bytes.count {  // complete a block begun by an earlier update
+            append(bytes[start])
+            start += 1
+        }
+        while bytes.count - start >= 64 {
+            compress(UnsafeBufferPointer(rebasing: bytes[start ..< start + 64]))
+            length += 64
+            start += 64
+        }
+        pending.append(contentsOf: bytes[start...])
+        length += UInt64(bytes.count - start)
     }
 
     /// The digest as lower-case hex.
@@ -48,6 +67,10 @@ public struct SHA256 {
     ]
 
     private mutating func compress(_ block: [UInt8]) {
+        block.withUnsafeBufferPointer { compress($0) }
+    }
+
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0 ..< 16 {

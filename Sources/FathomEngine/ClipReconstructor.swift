@@ -1,4 +1,5 @@
 import FathomCore
+import FathomGeometry
 import FathomVision
 
 /// The reconstruction engine for one clip: correspondences (flow, occlusion, 2D tracks), then
@@ -14,29 +15,39 @@ public struct ClipReconstructor: Sendable {
     /// The labels of `input`; `storeRGB` keeps the frames in them. Deterministic: the same input
     /// and options give the same labels bit for bit, whatever the number of cores.
     public func reconstruct(_ input: ClipInput, storeRGB: Bool, timings: inout StageTimings) -> ClipLabels {
+        model(input, storeRGB: storeRGB, timings: &timings).labels
+    }
+
+    /// The clip's model: its labels and the motion behind them, ready to answer point queries
+    /// about any pixel (`ClipModel.answer`); the labels' tracks are such answers.
+    public func model(_ input: ClipInput, storeRGB: Bool, timings: inout StageTimings) -> ClipModel {
         let (t, h, w) = (input.frameCount, input.height, input.width)
         let images = timings.measure("decode_luma") { input.grayImages() }
         let motion = timings.measure("flow") { ClipMotion.estimate(images, flow: DenseOpticalFlow(options: OpticalFlowOptions(options.flowPreset))) }
-        let tracks = timings.measure("tracks") { PointTracker(options: options.tracking).track(motion) }
+        var tracks = timings.measure("tracks") { PointTracker(options: options.tracking).track(motion) }
         let reference = min(options.referenceFrame, t - 1)
-        let unknownDepth = Tensor<Float>(shape: [t, h, w], repeating: .nan)
+        let cameras = timings.measure("cameras") {
+            CameraEstimator(options: options.cameras).estimate(tracks: tracks, width: w, height: h,
+                                                               knownIntrinsics: input.knownIntrinsics, referenceFrame: reference)
+        }
+        let depth = timings.measure("depth") {
+            DepthEstimator(options: options.depth).estimate(motion: motion, intrinsics: cameras.intrinsics, worldFromCamera: cameras.worldFromCamera,
+                                                            depthObservable: cameras.depthObservable)
+        }
         var labels = ClipLabels(
             id: input.id, source: input.source, referenceFrame: reference, fps: input.fps, depthUnits: .relative,
             frameIndex: input.frameIndex, timestamp: input.timestamp, rgb: storeRGB ? input.rgb : nil,
-            depth: unknownDepth, depthConfidence: Tensor(shape: [t, h, w], repeating: 0),
+            depth: depth.depth, depthConfidence: depth.confidence,
             occlusion: Tensor(shape: [t, h, w], storage: motion.occlusionBits),
-            intrinsics: Self.intrinsicsTensor(input.knownIntrinsics ?? Self.defaultIntrinsics(width: w, height: h), frames: t),
-            worldFromCamera: Tensor(shape: [t, 4, 4], storage: (0 ..< t).flatMap { _ in RigidTransform.identity.matrix4x4.map(Float.init) }),
-            tracks: tracks, quality: ["geometry_status": .text("unestimated")])
+            intrinsics: Self.intrinsicsTensor(cameras.intrinsics, frames: t),
+            worldFromCamera: Tensor(shape: [t, 4, 4], storage: cameras.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) }),
+            tracks: tracks, quality: cameras.quality)
+        timings.measure("tracks_3d") {
+            tracks.xyz = TrackLifting(labels: labels).xyz(tracks)
+            labels.tracks = tracks
+        }
         timings.measure("quality") { labels.quality.merge(ClipQuality(motion: motion, rgb: input.rgb, labels: labels).entries) { $1 } }
-        return labels
-    }
-
-    /// Principal point at the centre, square pixels, a 60° horizontal field of view: the prior used
-    /// until the focal length is estimated.
-    static func defaultIntrinsics(width: Int, height: Int) -> PinholeIntrinsics {
-        let focal = Double(width) / 2 / 0.5773502691896258
-        return PinholeIntrinsics(fx: focal, fy: focal, cx: Double(width) / 2, cy: Double(height) / 2)
+        return ClipModel(labels: labels, motion: motion, tracking: options.tracking)
     }
 
     static func intrinsicsTensor(_ k: PinholeIntrinsics, frames: Int) -> Tensor<Float> {

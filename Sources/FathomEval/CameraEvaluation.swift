@@ -28,8 +28,11 @@ extension ClipEvaluator {
             let relativeActual = actual[t - 1].rotation.transposed * actual[t].rotation
             rotationError += angleDegrees(relativeActual.transposed * relativePredicted)
         }
+        let focal = (0 ..< labels.frameCount).map { labels.intrinsicsOfFrame($0).fx * scale.x }.reduce(0, +) / Double(labels.frameCount)
+        let truthFocal = truthFrames.map { truth.labels.intrinsicsOfFrame($0).fx }.reduce(0, +) / Double(truthFrames.count)
         return CameraScores(ateOverPathLength: pathLength > 1e-9 ? ate.map { $0 / pathLength } : nil, ate: ate,
-                            pathLength: pathLength, rpeRotationDegrees: rotationError / Double(predicted.count - 1))
+                            pathLength: pathLength, rpeRotationDegrees: rotationError / Double(predicted.count - 1),
+                            focalError: abs(focal - truthFocal) / truthFocal)
     }
 }
 

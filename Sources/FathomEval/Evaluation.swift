@@ -65,6 +65,7 @@ extension ClipScores {
             "depth.coverage": depth?.coverage ?? .nan, "depth.abs_rel": depth?.absRel ?? .nan, "depth.delta_1.25": depth?.delta125 ?? .nan,
             "depth.confident_abs_rel": depth?.confidentAbsRel ?? .nan,
             "cameras.ate_over_path": cameras?.ateOverPathLength ?? .nan, "cameras.rpe_rotation_deg": cameras?.rpeRotationDegrees ?? .nan,
+            "cameras.focal_error": cameras?.focalError ?? .nan,
             "tracks_2d.delta_avg": tracks2D?.deltaAvg ?? .nan, "tracks_2d.occlusion_accuracy": tracks2D?.occlusionAccuracy ?? .nan,
             "tracks_2d.average_jaccard": tracks2D?.averageJaccard ?? .nan, "tracks_3d.apd_3d": tracks3D?.apd3D ?? .nan,
             "occlusion.precision": occlusion?.precision ?? .nan, "occlusion.recall": occlusion?.recall ?? .nan, "occlusion.f1": occlusion?.f1 ?? .nan,

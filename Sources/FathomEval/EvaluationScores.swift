@@ -41,6 +41,8 @@ public struct CameraScores: Sendable, Codable, Equatable {
     public var pathLength: Double
     /// Mean rotation error of frame-to-frame relative rotations, degrees per frame.
     public var rpeRotationDegrees: Double
+    /// |fx − fx*| / fx* of the mean focal length (label fx scaled to truth pixels).
+    public var focalError: Double
 }
 
 /// TAP-Vid metrics, coordinates scaled to 256 × 256, query frames excluded.

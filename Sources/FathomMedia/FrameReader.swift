@@ -37,6 +37,7 @@ public final class FrameReader {
         try media.validate()
         try sampling.validate()
         try shots.validate()
+        FrameMemory.keepFreedFramesMapped()
         let file = try MediaFile(source: source, timeoutSeconds: media.timeoutSeconds)
         decoder = try VideoDecoder(file: file, threads: media.threads)
         info = VideoProbe.info(of: file, videoStream: decoder.streamIndex)

@@ -57,10 +57,3 @@ func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, prese
     }
 }
 
-/// CPU seconds this process has used on all its threads: unlike wall time, not inflated when
-/// other processes compete for the cores.
-func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}

@@ -2,8 +2,9 @@
 //
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
-//     fathom-bench flow [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR]
-//     fathom-bench tracks [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P]
+//     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ] [--repeat R]
+//     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
+//     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
 //     fathom-bench consistency [--scenes a,b] [--seeds N] [--width W] [--height H] [--frames T] [--geometry engine|truth]
 //
 // Prints one JSON line per benchmark on stdout.
@@ -59,8 +60,19 @@ do {
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
     case "consistency":
         benchmarkConsistency(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
-                                 seeds: Int(option("seeds", "4"))!, width: Int(option("width", "160"))!, height: Int(option("height", "120"))!,
-                                 frames: Int(option("frames", "32"))!, geometry: option("geometry", "engine"))
+                             seeds: Int(option("seeds", "3"))!, width: Int(option("width", "320"))!, height: Int(option("height", "240"))!,
+                             frames: Int(option("frames", "32"))!, geometry: option("geometry", "engine"))
+    case "cameras":
+        try benchmarkCameras(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
+                             source: option("source", "engine"), videos: option("videos", "."))
+    case "engine":
+        try benchmarkEngine(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!)
+    case "depth":
+        try benchmarkDepth(scenes: option("scenes", "orbit,dynamic,fast,lowtex,pan,tripod").split(separator: ",").map(String.init),
+                           width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
+                           preset: OpticalFlowOptions.Preset(rawValue: option("preset", "fast"))!, poseNoise: Double(option("pose-noise", "0"))!, repeats: Int(option("repeat", "1"))!)
     case "decode":
         try benchmarkDecode(input: option("input", ""), threads: Int(option("threads", "1"))!, longSide: Int(option("long-side", "512"))!,
                             repeats: Int(option("repeat", "3"))!)

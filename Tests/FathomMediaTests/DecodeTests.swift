@@ -125,6 +125,21 @@ extension MediaTests {
             #expect(abs(meanLuma - fullLuma) < 2, "mean luma \(meanLuma) at 320×240 vs \(fullLuma) at 640×480")
         }
 
+        /// The luma pass works four pixels at a time; 7×5 leaves three pixels for its tail.
+        @Test func lumaFollowsRGBAtEveryPixel() {
+            var random = SplitMix(seed: 7)
+            var pixels = (0 ..< 7 * 5 * 3).map { _ in random.byte() }
+            pixels.replaceSubrange(0 ..< 6, with: [255, 255, 255, 0, 0, 0])
+            let frame = VideoFrame(frameIndex: 0, timestamp: 0, rgb: Tensor(shape: [5, 7, 3], storage: pixels))
+            #expect(frame.luma[0, 0] == 255 && frame.luma[0, 1] == 0)
+            for y in 0 ..< 5 {
+                for x in 0 ..< 7 {
+                    let (r, g, b) = (Int(frame.rgb[y, x, 0]), Int(frame.rgb[y, x, 1]), Int(frame.rgb[y, x, 2]))
+                    #expect(Int(frame.luma[y, x]) == (77 * r + 150 * g + 29 * b + 128) >> 8, "pixel (\(x), \(y))")
+                }
+            }
+        }
+
         @Test func workingSizeKeepsAspectWithEvenSides() {
             #expect(FrameSize(width: 640, height: 480).fitting(longSide: 320) == FrameSize(width: 320, height: 240))
             #expect(FrameSize(width: 1920, height: 1080).fitting(longSide: 512) == FrameSize(width: 512, height: 288))

@@ -12,8 +12,15 @@ import Foundation
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
+    /// HDF5 closes whatever is open at process exit; after a write failed (a full disk) that
+    /// clean-up crashes on the file whose close failed. Fathom closes every file it writes
+    /// explicitly (`ShardWriter.finish`), and a file still open at exit is a temporary one, so
+    /// the exit-time clean-up is switched off before the library's first use.
+    private static let noCleanupAtExit: Void = { _ = H5dont_atexit() }()
+
     private static func enter() {
         lock.lock()
+        _ = noCleanupAtExit
         H5Eset_auto2(fathom_H5E_DEFAULT(), nil, nil)
     }
 

@@ -1,0 +1,363 @@
+import FathomCore
+
+/// Levenberg–Marquardt bundle adjustment over camera poses, points and optionally the shared focal
+/// length, minimising the robust (Huber) reprojection error.
+///
+/// Each step eliminates the points first (the Schur complement: every point's 3 × 3 block is
+/// inverted on its own), leaving a dense reduced system in the camera parameters (6 per free camera,
+/// plus the focal length) that is solved by Cholesky (LAPACK dpotrf/dpotrs); the points follow by
+/// back-substitution. Rotations are updated on the left, R ← exp(δω) R. The loss is handled by
+/// iteratively reweighted least squares. Sequential and in a fixed order: bit-identical results.
+public enum BundleAdjustment {
+    @discardableResult
+    public static func solve(_ problem: inout BundleAdjustmentProblem, options: BundleAdjustmentOptions = .init()) -> BundleAdjustmentSummary {
+        var solver = Solver(problem: problem, options: options)
+        let summary = solver.run()
+        problem = solver.problem
+        return summary
+    }
+}
+
+/// The state of one adjustment: parameter layout, per-observation Jacobians and the reduced system.
+private struct Solver {
+    var problem: BundleAdjustmentProblem
+    let options: BundleAdjustmentOptions
+    /// Parameters per free camera: rotation (3) and, unless fixed, translation (3).
+    let cameraParameters: Int
+    /// Offset of each camera's parameters in the reduced system, −1 for fixed cameras.
+    let cameraOffset: [Int]
+    /// Offset of the focal length in the reduced system, −1 when fixed.
+    let focalOffset: Int
+    let reducedSize: Int
+    /// Observations grouped by point (CSR): observationsOfPoint[pointStart[p] ..< pointStart[p + 1]].
+    let pointStart: [Int]
+    let observationsOfPoint: [Int]
+
+    // Per observation, refreshed every iteration.
+    var residuals: [SIMD2<Double>]
+    var weights: [Double]
+    var cameraJacobian: [Double]  // 2 × 6 per observation, row-major
+    var pointJacobian: [Double]  // 2 × 3
+    var focalJacobian: [SIMD2<Double>]
+
+    init(problem: BundleAdjustmentProblem, options: BundleAdjustmentOptions) {
+        self.problem = problem
+        self.options = options
+        cameraParameters = options.fixTranslation ? 3 : 6
+        var offsets = [Int](repeating: -1, count: problem.cameraFromWorld.count)
+        var next = 0
+        let observed = Set(problem.observations.map { Int($0.camera) })
+        for c in offsets.indices where !options.fixedCameras.contains(c) && observed.contains(c) {
+            offsets[c] = next
+            next += cameraParameters
+        }
+        cameraOffset = offsets
+        focalOffset = options.optimizeFocal ? next : -1
+        reducedSize = next + (options.optimizeFocal ? 1 : 0)
+        var counts = [Int](repeating: 0, count: problem.points.count + 1)
+        for o in problem.observations { counts[Int(o.point) + 1] += 1 }
+        for p in 0 ..< problem.points.count { counts[p + 1] += counts[p] }
+        pointStart = counts
+        var fill = counts
+        var grouped = [Int](repeating: 0, count: problem.observations.count)
+        for (k, o) in problem.observations.enumerated() {
+            grouped[fill[Int(o.point)]] = k
+            fill[Int(o.point)] += 1
+        }
+        observationsOfPoint = grouped
+        let n = problem.observations.count
+        residuals = [SIMD2<Double>](repeating: .zero, count: n)
+        weights = [Double](repeating: 0, count: n)
+        cameraJacobian = [Double](repeating: 0, count: 12 * n)
+        pointJacobian = [Double](repeating: 0, count: 6 * n)
+        focalJacobian = [SIMD2<Double>](repeating: .zero, count: n)
+    }
+
+    /// Huber ρ of a squared residual, halved so that it equals ½ r² inside the threshold.
+    func loss(_ squared: Double) -> Double {
+        guard let delta = options.huberPixels, squared > delta * delta else { return squared / 2 }
+        return delta * squared.squareRoot() - delta * delta / 2
+    }
+
+    func cost(of candidate: BundleAdjustmentProblem) -> Double {
+        var total = 0.0
+        for o in candidate.observations {
+            guard let r = candidate.residual(o) else { continue }
+            total += loss((r * r).sum())
+        }
+        return total
+    }
+
+    /// Residuals, IRLS weights and Jacobians at the current parameters.
+    mutating func linearize() {
+        let k = problem.intrinsics
+        let aspect = k.fy / k.fx
+        for (index, o) in problem.observations.enumerated() {
+            let pose = problem.cameraFromWorld[Int(o.camera)]
+            let rotated = pose.rotation * problem.points[Int(o.point)]
+            let c = rotated + pose.translation
+            guard c.z > 0 else {
+                weights[index] = 0
+                residuals[index] = .zero
+                continue
+            }
+            let inverseZ = 1 / c.z
+            let r = k.project(c) - o.uv
+            residuals[index] = r
+            let norm = (r * r).sum().squareRoot()
+            if let delta = options.huberPixels, norm > delta { weights[index] = delta / norm } else { weights[index] = 1 }
+            let du = SIMD3(k.fx * inverseZ, 0, -k.fx * c.x * inverseZ * inverseZ)
+            let dv = SIMD3(0, k.fy * inverseZ, -k.fy * c.y * inverseZ * inverseZ)
+            // ∂c/∂δω = −[R X]×, so ∂u/∂δω = (R X) × ∂u/∂c; ∂c/∂t = I; ∂c/∂X = R.
+            let duRotation = cross(rotated, du)
+            let dvRotation = cross(rotated, dv)
+            let base = 12 * index
+            for a in 0 ..< 3 {
+                cameraJacobian[base + a] = duRotation[a]
+                cameraJacobian[base + 3 + a] = du[a]
+                cameraJacobian[base + 6 + a] = dvRotation[a]
+                cameraJacobian[base + 9 + a] = dv[a]
+            }
+            let rt = pose.rotation.transposed
+            let duPoint = rt * du
+            let dvPoint = rt * dv
+            for a in 0 ..< 3 {
+                pointJacobian[6 * index + a] = duPoint[a]
+                pointJacobian[6 * index + 3 + a] = dvPoint[a]
+            }
+            focalJacobian[index] = SIMD2(c.x * inverseZ, aspect * c.y * inverseZ)
+        }
+    }
+
+    mutating func run() -> BundleAdjustmentSummary {
+        let initialCost = cost(of: problem)
+        var currentCost = initialCost
+        var lambda = 1e-4
+        var iterations = 0
+        let m = reducedSize
+        var reduced = [Double](repeating: 0, count: m * m)
+        var rhs = [Double](repeating: 0, count: m)
+        let pointCount = problem.points.count
+        var pointInverse = [Matrix3](repeating: .identity, count: pointCount)
+        var pointGradient = [SIMD3<Double>](repeating: .zero, count: pointCount)
+        var hessianU = [Double](repeating: 0, count: m * m)
+        var gradientU = [Double](repeating: 0, count: m)
+        var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
+        let longestTrack = (0 ..< pointCount).map { pointStart[$0 + 1] - pointStart[$0] }.max() ?? 0
+        var scratch = EliminationScratch(capacity: longestTrack * cameraParameters + 1)
+
+        outer: while iterations < options.maxIterations {
+            iterations += 1
+            linearize()
+            accumulate(hessian: &hessianU, gradient: &gradientU, pointBlock: &pointBlock, pointGradient: &pointGradient)
+            // Try steps with growing damping until one lowers the cost.
+            while true {
+                reduced = hessianU
+                rhs = gradientU
+                for i in 0 ..< m { reduced[i * m + i] += lambda * (hessianU[i * m + i] + 1e-9) }
+                if !options.fixPoints {
+                    for p in 0 ..< pointCount where pointStart[p + 1] > pointStart[p] {
+                        var v = pointBlock[p]
+                        // A point's distance is unobservable when translations are fixed: the tiny
+                        // absolute term keeps its block invertible without moving observable points.
+                        let floor = 1e-9 * (v[0, 0] + v[1, 1] + v[2, 2]) + 1e-12
+                        v = v + Matrix3(rows: [lambda * v[0, 0] + floor, 0, 0], [0, lambda * v[1, 1] + floor, 0], [0, 0, lambda * v[2, 2] + floor])
+                        pointInverse[p] = v.inverse
+                        eliminate(point: p, inverse: pointInverse[p], gradient: pointGradient[p], scratch: &scratch, reduced: &reduced, rhs: &rhs)
+                    }
+                }
+                var step = rhs
+                let solved = m == 0 || LAPACK.solvePositiveDefinite(&reduced, n: m, &step)
+                if solved, let candidate = applied(step: step, pointInverse: pointInverse, pointGradient: pointGradient) {
+                    let candidateCost = cost(of: candidate)
+                    if candidateCost <= currentCost {
+                        let improvement = currentCost - candidateCost
+                        problem = candidate
+                        currentCost = candidateCost
+                        lambda = max(lambda / 3, 1e-12)
+                        if improvement <= options.relativeTolerance * max(currentCost, 1e-300) { break outer }
+                        break
+                    }
+                }
+                lambda *= 4
+                if lambda > 1e12 { break outer }
+            }
+        }
+        var inliers = 0
+        var squaredSum = 0.0
+        var counted = 0
+        for o in problem.observations {
+            guard let r = problem.residual(o) else { continue }
+            let s = (r * r).sum()
+            squaredSum += s
+            counted += 1
+            if s <= (options.huberPixels ?? .infinity) * (options.huberPixels ?? .infinity) { inliers += 1 }
+        }
+        return BundleAdjustmentSummary(iterations: iterations, initialCost: initialCost, finalCost: currentCost,
+                                       observations: problem.observations.count, inliers: inliers,
+                                       rmsePixels: counted > 0 ? (squaredSum / Double(counted)).squareRoot() : .nan)
+    }
+
+    /// Camera block U (and focal), point blocks V and the gradients −Jᵀ W r.
+    func accumulate(hessian: inout [Double], gradient: inout [Double], pointBlock: inout [Matrix3], pointGradient: inout [SIMD3<Double>]) {
+        let m = reducedSize
+        let pc = cameraParameters
+        for i in hessian.indices { hessian[i] = 0 }
+        for i in gradient.indices { gradient[i] = 0 }
+        for p in pointBlock.indices {
+            pointBlock[p] = Matrix3(rows: .zero, .zero, .zero)
+            pointGradient[p] = .zero
+        }
+        var jc = [Double](repeating: 0, count: 14)  // the used columns, two rows of 7: [rotation, translation?, focal?]
+        var slots = [Int](repeating: 0, count: 7)
+        for (index, o) in problem.observations.enumerated() where weights[index] > 0 {
+            let w = weights[index]
+            let r = residuals[index]
+            let offset = cameraOffset[Int(o.camera)]
+            var columns = 0
+            if offset >= 0 {
+                for a in 0 ..< pc {
+                    jc[columns] = cameraJacobian[12 * index + a]
+                    jc[7 + columns] = cameraJacobian[12 * index + 6 + a]
+                    slots[columns] = offset + a
+                    columns += 1
+                }
+            }
+            if focalOffset >= 0 {
+                jc[columns] = focalJacobian[index].x
+                jc[7 + columns] = focalJacobian[index].y
+                slots[columns] = focalOffset
+                columns += 1
+            }
+            for a in 0 ..< columns {
+                gradient[slots[a]] -= w * (jc[a] * r.x + jc[7 + a] * r.y)
+                for b in 0 ... a {
+                    let (sa, sb) = (slots[a], slots[b])
+                    hessian[max(sa, sb) * m + min(sa, sb)] += w * (jc[a] * jc[b] + jc[7 + a] * jc[7 + b])
+                }
+            }
+            if !options.fixPoints {
+                let p = Int(o.point)
+                let (ju, jv) = pointRows(index)
+                pointBlock[p] = pointBlock[p] + w * Matrix3(rows: ju.x * ju + jv.x * jv, ju.y * ju + jv.y * jv, ju.z * ju + jv.z * jv)
+                pointGradient[p] -= w * (ju * r.x + jv * r.y)
+            }
+        }
+        // Mirror the lower triangle so the damping and elimination see a full symmetric matrix.
+        for r in 0 ..< m { for c in 0 ..< r { hessian[c * m + r] = hessian[r * m + c] } }
+    }
+
+    /// The two rows (u, v) of observation `index`'s point Jacobian.
+    func pointRows(_ index: Int) -> (SIMD3<Double>, SIMD3<Double>) {
+        let b = 6 * index
+        return (SIMD3(pointJacobian[b], pointJacobian[b + 1], pointJacobian[b + 2]),
+                SIMD3(pointJacobian[b + 3], pointJacobian[b + 4], pointJacobian[b + 5]))
+    }
+
+    /// Row of Jcᵀ Jp for camera parameter a of observation `index` (unweighted).
+    func coupling(_ index: Int, parameter a: Int, _ ju: SIMD3<Double>, _ jv: SIMD3<Double>) -> SIMD3<Double> {
+        let du = cameraJacobian[12 * index + a]
+        let dv = cameraJacobian[12 * index + 6 + a]
+        return du * ju + dv * jv
+    }
+
+    /// Row of Jfᵀ Jp for the focal length (unweighted).
+    func focalCoupling(_ index: Int, _ ju: SIMD3<Double>, _ jv: SIMD3<Double>) -> SIMD3<Double> {
+        let f = focalJacobian[index]
+        return f.x * ju + f.y * jv
+    }
+
+    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g over the point's
+    /// camera blocks W (6 × 3 per observing free camera, plus one focal row summed over its observations).
+    func eliminate(point p: Int, inverse: Matrix3, gradient g: SIMD3<Double>, scratch: inout EliminationScratch,
+                   reduced: inout [Double], rhs: inout [Double]) {
+        let m = reducedSize
+        let pc = cameraParameters
+        scratch.count = 0
+        var focalRow = SIMD3<Double>.zero
+        for k in pointStart[p] ..< pointStart[p + 1] {
+            let index = observationsOfPoint[k]
+            let w = weights[index]
+            guard w > 0 else { continue }
+            let (ju, jv) = pointRows(index)
+            if focalOffset >= 0 { focalRow += w * focalCoupling(index, ju, jv) }
+            let offset = cameraOffset[Int(problem.observations[index].camera)]
+            guard offset >= 0 else { continue }
+            for a in 0 ..< pc {
+                scratch.slot[scratch.count] = offset + a
+                scratch.w[scratch.count] = w * coupling(index, parameter: a, ju, jv)
+                scratch.count += 1
+            }
+        }
+        if focalOffset >= 0 {
+            scratch.slot[scratch.count] = focalOffset
+            scratch.w[scratch.count] = focalRow
+            scratch.count += 1
+        }
+        let inverseTransposed = inverse.transposed
+        for a in 0 ..< scratch.count {
+            // y = V⁻¹ wₐ (V symmetric): row a of W V⁻¹.
+            let y = inverseTransposed * scratch.w[a]
+            let sa = scratch.slot[a]
+            rhs[sa] -= dot(y, g)
+            for b in 0 ..< scratch.count {
+                let sb = scratch.slot[b]
+                guard sb <= sa else { continue }
+                reduced[sa * m + sb] -= dot(y, scratch.w[b])
+            }
+        }
+    }
+
+    /// The problem after a step: cameras from the reduced solution, points by back-substitution
+    /// δp = V⁻¹ (g − Wᵀ δc). Nil if the step is not finite.
+    func applied(step: [Double], pointInverse: [Matrix3], pointGradient: [SIMD3<Double>]) -> BundleAdjustmentProblem? {
+        guard step.allSatisfy(\.isFinite) else { return nil }
+        var next = problem
+        for c in next.cameraFromWorld.indices where cameraOffset[c] >= 0 {
+            let o = cameraOffset[c]
+            var pose = next.cameraFromWorld[c]
+            pose.rotation = Rotation.exp(SIMD3(step[o], step[o + 1], step[o + 2])) * pose.rotation
+            if !options.fixTranslation { pose.translation += SIMD3(step[o + 3], step[o + 4], step[o + 5]) }
+            next.cameraFromWorld[c] = pose
+        }
+        if focalOffset >= 0 {
+            let scale = (next.intrinsics.fx + step[focalOffset]) / next.intrinsics.fx
+            guard scale > 0 else { return nil }
+            next.intrinsics.fx *= scale
+            next.intrinsics.fy *= scale
+        }
+        guard !options.fixPoints else { return next }
+        let pc = cameraParameters
+        for p in next.points.indices where pointStart[p + 1] > pointStart[p] {
+            var g = pointGradient[p]
+            var focalRow = SIMD3<Double>.zero
+            for k in pointStart[p] ..< pointStart[p + 1] {
+                let index = observationsOfPoint[k]
+                let w = weights[index]
+                guard w > 0 else { continue }
+                let (ju, jv) = pointRows(index)
+                if focalOffset >= 0 { focalRow += w * focalCoupling(index, ju, jv) }
+                let offset = cameraOffset[Int(problem.observations[index].camera)]
+                guard offset >= 0 else { continue }
+                for a in 0 ..< pc {
+                    g -= (step[offset + a] * w) * coupling(index, parameter: a, ju, jv)
+                }
+            }
+            if focalOffset >= 0 { g -= step[focalOffset] * focalRow }
+            next.points[p] += pointInverse[p] * g
+        }
+        return next
+    }
+}
+
+/// Reusable buffers for eliminating one point: the rows of W that touch it and their slots.
+private struct EliminationScratch {
+    var slot: [Int]
+    var w: [SIMD3<Double>]
+    var count = 0
+
+    init(capacity: Int) {
+        slot = [Int](repeating: 0, count: capacity)
+        w = [SIMD3<Double>](repeating: .zero, count: capacity)
+    }
+}

@@ -1,0 +1,46 @@
+/// Settings of camera estimation. Pixel thresholds are in the tracks' pixels; defaults suit tracks
+/// accurate to about half a pixel.
+public struct CameraEstimatorOptions: Sendable, Equatable {
+    /// RANSAC inlier threshold (Sampson, transfer and reprojection errors), pixels.
+    public var inlierThresholdPixels: Double
+    /// Huber threshold of bundle adjustment, pixels.
+    public var huberPixels: Double
+    /// A track whose best static 3D point misses many of its observations by more than this is moving.
+    public var movingThresholdPixels: Double
+    /// Median track displacement (pixels) below which the camera counts as not moving.
+    public var staticPixels: Double
+    /// Median residual of a homography (pixels) above which a frame pair shows parallax.
+    public var parallaxPixels: Double
+    /// New 3D points need viewing rays at least this far apart, degrees.
+    public var minTriangulationAngleDegrees: Double
+    /// Frames adjusted together after each registration.
+    public var localWindow: Int
+    /// Points in a global bundle adjustment (long, well-spread tracks are kept).
+    public var maxBundlePoints: Int
+    /// Tracks the cameras are estimated from (evenly spread); every track is then classified and
+    /// triangulated against the final cameras.
+    public var maxCameraTracks: Int
+    /// Horizontal field of view assumed when the focal length cannot be observed (static camera).
+    public var fallbackHorizontalFOVDegrees: Double
+    /// Field-of-view range searched when the focal length is unknown, degrees.
+    public var focalSearchFOVDegrees: ClosedRange<Double>
+    public var seed: UInt64
+
+    public init(inlierThresholdPixels: Double = 1.5, huberPixels: Double = 1.0, movingThresholdPixels: Double = 3,
+                staticPixels: Double = 0.75, parallaxPixels: Double = 1.0, minTriangulationAngleDegrees: Double = 1,
+                localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600, fallbackHorizontalFOVDegrees: Double = 60,
+                focalSearchFOVDegrees: ClosedRange<Double> = 15 ... 120, seed: UInt64 = 0xF47_0C4) {
+        self.inlierThresholdPixels = inlierThresholdPixels
+        self.huberPixels = huberPixels
+        self.movingThresholdPixels = movingThresholdPixels
+        self.staticPixels = staticPixels
+        self.parallaxPixels = parallaxPixels
+        self.minTriangulationAngleDegrees = minTriangulationAngleDegrees
+        self.localWindow = localWindow
+        self.maxBundlePoints = maxBundlePoints
+        self.maxCameraTracks = maxCameraTracks
+        self.fallbackHorizontalFOVDegrees = fallbackHorizontalFOVDegrees
+        self.focalSearchFOVDegrees = focalSearchFOVDegrees
+        self.seed = seed
+    }
+}

@@ -1,0 +1,33 @@
+import FathomCore
+import FathomEngine
+import FathomEval
+import FathomScenes
+import FathomTestSupport
+import Testing
+
+/// The engine end to end on rendered frames: its own flow and tracks, then cameras, scored by
+/// `fathom eval` against the truth.
+@Suite struct CameraStageTests {
+    @Test func orbitFramesGiveCamerasWithinTargets() throws {
+        let (w, h, t) = (128, 96, 12)
+        let scene = SceneCatalog.scene("orbit", width: w, height: h, frames: t)!
+        let truth = SceneTruth(scene: scene, trackSpacing: 16)
+        // Intrinsics from the "manifest": the focal search is covered by the geometry tests and the benchmark.
+        let input = ClipInput(id: truth.labels.id, source: truth.labels.source, fps: truth.labels.fps, frameIndex: truth.labels.frameIndex,
+                              timestamp: truth.labels.timestamp, rgb: truth.labels.rgb!, knownIntrinsics: scene.intrinsics)
+        var timings = StageTimings()
+        let labels = ClipReconstructor().reconstruct(input, storeRGB: false, timings: &timings)
+        #expect(timings.seconds["cameras"] != nil)
+        #expect(labels.quality["geometry_status"] == .text("ok"))
+        #expect(labels.quality["registered_fraction"] == .number(1))
+        #expect(labels.tracks.xyz != nil && timings.seconds["depth"] != nil)
+        let evaluation = try ClipEvaluator(labels: labels, truth: GroundTruthClip(truth, name: "orbit")).evaluate()
+        // The depth stage runs on these cameras: end to end, depth is close to the truth.
+        let depth = try #require(evaluation.depth)
+        #expect(depth.absRel < 0.15 && depth.coverage > 0.5, "depth AbsRel \(depth.absRel), coverage \(depth.coverage)")
+        let scores = try #require(evaluation.cameras)
+        #expect(try #require(scores.ateOverPathLength) < 0.03, "ATE/path \(scores.ateOverPathLength ?? .nan)")
+        #expect(scores.rpeRotationDegrees < 0.1, "RPE \(scores.rpeRotationDegrees)°/frame")
+        #expect(scores.focalError < 1e-6)
+    }
+}

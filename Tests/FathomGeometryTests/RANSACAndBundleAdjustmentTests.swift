@@ -1,0 +1,78 @@
+import FathomCore
+@testable import FathomGeometry
+import Testing
+
+/// Robust estimation with outliers, and bundle adjustment reducing the cost and recovering the focal length.
+@Suite struct RANSACAndBundleAdjustmentTests {
+    /// Line fitting y = a x + b: RANSAC's behaviour without any geometry.
+    struct LineFit: RobustModelProblem {
+        let points: [SIMD2<Double>]
+        var count: Int { points.count }
+        var sampleSize: Int { 2 }
+        func models(from sample: [Int]) -> [SIMD2<Double>] {
+            let (p, q) = (points[sample[0]], points[sample[1]])
+            guard p.x != q.x else { return [] }
+            let a = (q.y - p.y) / (q.x - p.x)
+            return [SIMD2(a, p.y - a * p.x)]
+        }
+        func squaredResidual(of index: Int, under model: SIMD2<Double>) -> Double {
+            let r = points[index].y - (model.x * points[index].x + model.y)
+            return r * r
+        }
+    }
+
+    @Test func ransacFindsTheLineAmongFortyPercentOutliersDeterministically() throws {
+        var random = SplitMix(seed: 11)
+        let points = (0 ..< 200).map { i -> SIMD2<Double> in
+            let x = random.unit() * 10
+            return i % 5 < 2 ? SIMD2(x, random.unit() * 40 - 20) : SIMD2(x, 2 * x - 3 + (random.unit() - 0.5) * 0.01)
+        }
+        let options = RANSACOptions(threshold: 0.05, seed: 3)
+        let fit = try #require(RANSAC.estimate(LineFit(points: points), options: options))
+        #expect(abs(fit.model.x - 2) < 0.01 && abs(fit.model.y + 3) < 0.05)
+        #expect(fit.inlierCount >= 120 && fit.inlierCount <= 125)
+        #expect(fit.iterations < options.maxIterations, "the adaptive count stops early")
+        let again = try #require(RANSAC.estimate(LineFit(points: points), options: options))
+        #expect(again.model == fit.model && again.inliers == fit.inliers)
+    }
+
+    @Test func essentialMatrixRANSACRejectsOutliers() throws {
+        let views = SyntheticViews(count: 150)
+        var x2 = views.normalized(1)
+        var random = SplitMix(seed: 5)
+        for i in stride(from: 0, to: x2.count, by: 3) { x2[i] += SIMD2(random.unit() - 0.5, random.unit() - 0.5) * 0.2 }
+        let problem = EssentialMatrixEstimation(x1: views.normalized(0), x2: x2, focal: 300)
+        let fit = try #require(RANSAC.estimate(problem, options: RANSACOptions(threshold: 1)))
+        #expect(projectiveDistance(fit.model, EssentialMatrix.of(views.motion(to: 1))) < 1e-6)
+        #expect(fit.inlierCount >= 100 && fit.inlierCount <= 102, "the 100 clean points, and perhaps an outlier that happens to fit")
+    }
+
+    @Test func bundleAdjustmentRemovesNoiseAndRecoversTheFocalLength() throws {
+        let views = SyntheticViews(count: 80, cameras: 5)
+        var random = SplitMix(seed: 8)
+        var observations: [BundleObservation] = []
+        for c in 0 ..< 5 {
+            for (p, uv) in views.pixels(c).enumerated() {
+                observations.append(BundleObservation(camera: c, point: p, uv: uv + SIMD2(gaussian(&random), gaussian(&random)) * 0.3))
+            }
+        }
+        // Perturbed start: focal 15% off, poses and points jittered.
+        var problem = BundleAdjustmentProblem(
+            cameraFromWorld: views.cameraFromWorld.enumerated().map { c, pose in
+                c == 0 ? pose : RigidTransform(rotation: Rotation.exp([0.01, -0.01, 0.005]) * pose.rotation, translation: pose.translation + [0.05, -0.03, 0.02])
+            },
+            points: views.points.map { $0 + SIMD3(random.unit() - 0.5, random.unit() - 0.5, random.unit() - 0.5) * 0.1 },
+            intrinsics: PinholeIntrinsics(fx: 345, fy: 345, cx: 160, cy: 120), observations: observations)
+        let summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(maxIterations: 100, huberPixels: nil, fixedCameras: [0],
+                                                                                         optimizeFocal: true, relativeTolerance: 1e-12))
+        #expect(summary.finalCost < summary.initialCost / 100)
+        #expect(summary.rmsePixels < 0.35, "noise is 0.3 px per coordinate; rmse \(summary.rmsePixels)")
+        #expect(abs(problem.intrinsics.fx - 300) / 300 < 0.01, "focal \(problem.intrinsics.fx)")
+        // Up to the scale gauge: compare directions of camera centres.
+        let centre = { (pose: RigidTransform) in -(pose.rotation.transposed * pose.translation) }
+        for c in 1 ..< 5 {
+            #expect(Rotation.angleDegrees(problem.cameraFromWorld[c].rotation.transposed * views.cameraFromWorld[c].rotation) < 0.3)
+            #expect(length(normalize(centre(problem.cameraFromWorld[c])) - normalize(centre(views.cameraFromWorld[c]))) < 0.01)
+        }
+    }
+}
