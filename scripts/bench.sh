@@ -231,3 +231,21 @@ PY
 "$bench" depth --frames 48 --preset fast --repeat 3 | tee -a "$results" | python3 "$work/depth_table.py"
 echo "   the same with perturbed cameras: per frame 0.1° rotation and 10% of the frame-to-frame step (σ), as estimated cameras might be"
 "$bench" depth --frames 48 --preset fast --scenes orbit,dynamic,fast,lowtex --pose-noise 0.1 | tee -a "$results" | python3 "$work/depth_table.py"
+
+echo
+echo "== consistency score: impossible-event clips (teleport, vanish, pass-through) vs their plausible twins,"
+echo "   6 scenes x 3 seeds at 320x240, 32 frames, whole engine; AUROC of 1 - consistency (impossible = positive)"
+echo "   and the share of pairs in which the impossible clip scores lower than its twin"
+"$bench" consistency --width 320 --height 240 --frames 32 --seeds 3 | tee -a "$results" |
+  python3 -c "
+import json, sys
+rows = [json.loads(line) for line in sys.stdin]
+summary = next(r for r in rows if r['benchmark'] == 'consistency_auroc')
+twins = {(r['scene'], r['seed'], r['kind'] == 'pass_through'): r['consistency'] for r in rows if r['benchmark'] == 'consistency' and r.get('impossible') is False}
+plausible = sorted(twins.values())
+print(f\"{'event':13} {'pairs':>5} {'AUROC':>6} {'paired':>7}\")
+for kind in ['teleport', 'vanish', 'pass_through']:
+    print(f\"{kind:13} {summary['pairs_' + kind]:5d} {summary['auroc_' + kind]:6.3f} {summary['paired_accuracy_' + kind]:7.3f}\")
+print(f\"{'all':13} {summary['pairs']:5d} {summary['auroc']:6.3f} {summary['paired_accuracy']:7.3f}\")
+print(f\"plausible clips: median consistency {plausible[len(plausible) // 2]:.3f}, 10th percentile {plausible[len(plausible) // 10]:.3f}\")
+print(f\"engine {summary['seconds_per_clip']:.2f} s per clip, of which quality stage {summary['quality_seconds_per_clip']:.2f} s\")"

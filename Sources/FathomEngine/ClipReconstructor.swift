@@ -3,7 +3,8 @@ import FathomGeometry
 import FathomVision
 
 /// The reconstruction engine for one clip: correspondences (flow, occlusion, 2D tracks), then
-/// cameras, then depth and 3D tracks, all from one consistent model of the clip.
+/// cameras, then depth and 3D tracks, all from one consistent model of the clip; last, the
+/// clip's consistency figures (`ClipQuality`).
 public struct ClipReconstructor: Sendable {
     public let options: EngineOptions
 
@@ -45,6 +46,7 @@ public struct ClipReconstructor: Sendable {
             tracks.xyz = TrackLifting(labels: labels).xyz(tracks)
             labels.tracks = tracks
         }
+        timings.measure("quality") { labels.quality.merge(ClipQuality(motion: motion, rgb: input.rgb, labels: labels).entries) { $1 } }
         return ClipModel(labels: labels, motion: motion, tracking: options.tracking)
     }
 

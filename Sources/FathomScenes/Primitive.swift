@@ -1,4 +1,5 @@
 import FathomCore
+import Foundation
 
 /// A solid shape in its own object frame. Rays are intersected in that frame, so a moving object
 /// only changes the transform, never the shape.
@@ -9,6 +10,64 @@ public enum Primitive: Sendable {
     /// An axis-aligned box centred on the origin.
     case box(half: SIMD3<Double>)
     case sphere(radius: Double)
+
+    /// Whether the shape encloses a volume (planes do not): only solids can interpenetrate.
+    public var isSolid: Bool {
+        if case .plane = self { false } else { true }
+    }
+
+    /// Radius of the smallest origin-centred sphere holding the shape (infinite for an unbounded plane).
+    public var boundingRadius: Double {
+        switch self {
+        case .plane(let half): half.map { ($0 * $0).sum().squareRoot() } ?? .infinity
+        case .box(let half): length(half)
+        case .sphere(let radius): radius
+        }
+    }
+
+    /// Signed distance from `p` (object frame) to the surface, negative inside; nil for a plane,
+    /// which has no inside.
+    func signedDistance(_ p: SIMD3<Double>) -> Double? {
+        switch self {
+        case .plane: return nil
+        case .box(let half):
+            let q = SIMD3(abs(p.x), abs(p.y), abs(p.z)) - half
+            return length(SIMD3(max(q.x, 0), max(q.y, 0), max(q.z, 0))) + min(max(q.x, q.y, q.z), 0)
+        case .sphere(let radius): return length(p) - radius
+        }
+    }
+
+    /// Points spread over the surface (object frame), for contact tests; none for a plane.
+    var surfacePoints: [SIMD3<Double>] {
+        switch self {
+        case .plane: return []
+        case .box(let half):
+            // A 7 × 7 grid on each face.
+            let steps = (0 ..< 7).map { Double($0) / 3 - 1 }
+            return (0 ..< 3).flatMap { axis in
+                [-1.0, 1].flatMap { side in
+                    steps.flatMap { a in
+                        steps.map { b in
+                            var unit = SIMD3<Double>.zero
+                            unit[axis] = side
+                            unit[(axis + 1) % 3] = a
+                            unit[(axis + 2) % 3] = b
+                            return unit * half
+                        }
+                    }
+                }
+            }
+        case .sphere(let radius):
+            // A Fibonacci lattice: near-uniform and deterministic.
+            let count = 300
+            return (0 ..< count).map { i in
+                let z = 1 - (2 * Double(i) + 1) / Double(count)
+                let angle = Double(i) * 2.399963229728653
+                let ring = (1 - z * z).squareRoot()
+                return radius * SIMD3(ring * cos(angle), ring * sin(angle), z)
+            }
+        }
+    }
 
     /// Nearest hit of the ray `origin + s · direction` with s > `minimum`: the ray parameter and
     /// the unit surface normal, both in the object frame.

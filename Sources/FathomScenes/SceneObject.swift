@@ -7,12 +7,19 @@ public struct SceneObject: Sendable {
     public var primitive: Primitive
     public var texture: SolidTexture
     public var motion: RigidMotion
+    /// Time (seconds) from which the object is no longer rendered, nil for never: an impossible
+    /// event (`SceneEvent.vanish`), since nothing covers it.
+    public var vanishTime: Double?
 
     public init(id: Int, _ primitive: Primitive, _ texture: SolidTexture, motion: RigidMotion) {
         self.id = id
         self.primitive = primitive
         self.texture = texture
         self.motion = motion
+    }
+
+    public func isPresent(at time: Double) -> Bool {
+        vanishTime.map { time < $0 } ?? true
     }
 }
 
@@ -24,6 +31,9 @@ public struct RigidMotion: Sendable {
     /// Rotation about `spinAxis` (object frame), radians per second.
     public var spinAxis: SIMD3<Double>
     public var spinRate: Double
+    /// An instantaneous displacement (world units) from `time` seconds on, nil for none: an
+    /// impossible event (`SceneEvent.teleport`), the object never crosses the space between.
+    public var teleport: (time: Double, offset: SIMD3<Double>)?
 
     public init(start: RigidTransform, velocity: SIMD3<Double> = .zero, spinAxis: SIMD3<Double> = [0, 1, 0], spinRate: Double = 0) {
         self.start = start
@@ -37,12 +47,13 @@ public struct RigidMotion: Sendable {
         RigidMotion(start: pose)
     }
 
-    public var isStatic: Bool { velocity == .zero && spinRate == 0 }
+    public var isStatic: Bool { velocity == .zero && spinRate == 0 && teleport == nil }
 
     public func worldFromObject(at time: Double) -> RigidTransform {
         let spin = RigidTransform(rotation: .rotation(axis: spinAxis, angle: spinRate * time), translation: .zero)
         var pose = start * spin
         pose.translation += velocity * time
+        if let teleport, time >= teleport.time { pose.translation += teleport.offset }
         return pose
     }
 }

@@ -28,6 +28,8 @@ public struct SceneRenderer: Sendable {
         public let worldFromCamera: RigidTransform
         public let objectFromCamera: [RigidTransform]
         public let worldFromObject: [RigidTransform]
+        /// Whether each object is rendered in this frame (false once it has vanished).
+        public let present: [Bool]
     }
 
     public func poses(frame t: Int) -> FramePoses {
@@ -35,7 +37,8 @@ public struct SceneRenderer: Sendable {
         let worldFromObject = scene.objects.indices.map { scene.worldFromObject($0, frame: t) }
         return FramePoses(worldFromCamera: worldFromCamera,
                           objectFromCamera: worldFromObject.map { $0.inverse * worldFromCamera },
-                          worldFromObject: worldFromObject)
+                          worldFromObject: worldFromObject,
+                          present: scene.objects.map { $0.isPresent(at: scene.time(ofFrame: t)) })
     }
 
     /// The first surface on the ray through pixel (u, v), or nil for sky.
@@ -43,7 +46,7 @@ public struct SceneRenderer: Sendable {
         let k = scene.intrinsics
         let direction = SIMD3<Double>((u - k.cx) / k.fx, (v - k.cy) / k.fy, 1)
         var best: Hit?
-        for (index, object) in scene.objects.enumerated() {
+        for (index, object) in scene.objects.enumerated() where poses.present[index] {
             let pose = poses.objectFromCamera[index]
             let origin = pose.translation
             let d = pose.rotation * direction

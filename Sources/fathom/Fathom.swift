@@ -15,6 +15,7 @@ struct Fathom: ParsableCommand {
               fathom probe videos/                       streams, clips, shot cuts
               fathom eval --truth scenes/ labels.h5      score labels against truth
               fathom preview labels.h5 --out clip.png    see what the labels say
+              fathom score generated.mp4                 how physically consistent a video is
               fathom label videos/ --out labels/         label videos with default settings
               fathom plan job.yaml                       freeze a job's shard plan
               fathom run job.yaml --shard 3              label one shard (resumable)
@@ -28,5 +29,5 @@ struct Fathom: ParsableCommand {
             """,
         version: FathomVersion.current,
         subcommands: [ProbeCommand.self, SynthCommand.self, EvalCommand.self, PreviewCommand.self, ValidateCommand.self, InspectCommand.self, QueryCommand.self,
-                      LabelCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, IndexCommand.self])
+                      ScoreCommand.self, LabelCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, IndexCommand.self])
 }

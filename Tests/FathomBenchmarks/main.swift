@@ -5,6 +5,7 @@
 //     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ] [--repeat R]
 //     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
 //     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
+//     fathom-bench consistency [--scenes a,b] [--seeds N] [--width W] [--height H] [--frames T] [--geometry engine|truth]
 //
 // Prints one JSON line per benchmark on stdout.
 import FathomCore
@@ -57,6 +58,10 @@ do {
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,
                             preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!)
+    case "consistency":
+        benchmarkConsistency(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
+                             seeds: Int(option("seeds", "3"))!, width: Int(option("width", "320"))!, height: Int(option("height", "240"))!,
+                             frames: Int(option("frames", "32"))!, geometry: option("geometry", "engine"))
     case "cameras":
         try benchmarkCameras(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
                              width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
