@@ -35,7 +35,7 @@ struct ScoreCommand: ParsableCommand {
             1 means everything is explained; each tolerance costs a factor e (0.37).
             On Fathom's synthetic scenes at 320x240, plausible clips score a median
             0.99 (10th percentile 0.94); the same clips with an object vanishing
-            score a median 0.11, teleporting 0.20 (scripts/bench.sh). The text
+            score a median 0.07, teleporting 0.20 (scripts/bench.sh). The text
             output names the frames of the worst pair. Informative figures, not in
             the score: flow_inconsistency, photometric_residual (and their _peak),
             track_jump_peak, track_vanish_peak, track_survival, depth_coverage,
