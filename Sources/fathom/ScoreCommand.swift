@@ -1,6 +1,7 @@
 import ArgumentParser
 import FathomCore
 import FathomEngine
+import FathomJobs
 import FathomMedia
 import Foundation
 
@@ -136,18 +137,6 @@ struct ScoreCommand: ParsableCommand {
             lines.append("    " + others.map { String(format: "%@ %.4g", $0, clip.figures[$0]!) }.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension ClipInput {
-    /// The engine's input for a decoded clip.
-    init(_ clip: Clip, fallbackFPS: Double) {
-        let (h, w) = (clip.size.height, clip.size.width)
-        var rgb: [UInt8] = []
-        rgb.reserveCapacity(clip.frames.count * h * w * 3)
-        for frame in clip.frames { rgb += frame.rgb.storage }
-        self.init(id: clip.id, source: clip.source, fps: clip.fps(fallback: fallbackFPS), frameIndex: clip.frames.map { Int64($0.frameIndex) },
-                  timestamp: clip.timestamps, rgb: Tensor(shape: [clip.frames.count, h, w, 3], storage: rgb), knownIntrinsics: clip.intrinsics)
     }
 }
 
