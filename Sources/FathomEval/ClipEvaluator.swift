@@ -41,9 +41,3 @@ public struct ClipEvaluator: Sendable {
     func toTruth(_ uv: SIMD2<Double>) -> SIMD2<Double> { uv * scale }
 }
 
-/// Median of a non-empty array (mean of the middle two for even counts).
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}

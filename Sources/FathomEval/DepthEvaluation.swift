@@ -1,3 +1,4 @@
+import FathomCore
 extension ClipEvaluator {
     /// Coverage, AbsRel and δ<1.25 after scaling the labels by median(truth) / median(labels).
     func depthScores() -> DepthScores? {

@@ -12,9 +12,11 @@ extension ClipEvaluator {
         for t in 0 ..< labels.frameCount - 1 where truthFrames[t + 1] == truthFrames[t] + 1 {
             frames += 1
             for i in 0 ..< h {
-                for j in 0 ..< w where truth.labels.depth.storage[truthFrames[t] * truthArea + truthPixel(row: i, column: j)].isFinite {
+                for j in 0 ..< w {
+                    let truthIndex = truthFrames[t] * truthArea + truthPixel(row: i, column: j)
+                    guard truth.labels.depth.storage[truthIndex].isFinite else { continue }
                     let predicted = labels.occlusion.storage[(t * h + i) * w + j] & 1 == 1
-                    let actual = truth.labels.occlusion.storage[truthFrames[t] * truthArea + truthPixel(row: i, column: j)] & 1 == 1
+                    let actual = truth.labels.occlusion.storage[truthIndex] & 1 == 1
                     if predicted { predictedPositives += 1 }
                     if actual { actualPositives += 1 }
                     if predicted && actual { truePositives += 1 }

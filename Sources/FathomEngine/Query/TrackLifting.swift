@@ -106,8 +106,3 @@ struct TrackLifting {
                 (0 ..< t).map { tracks.confidence.storage[q * t + $0] })
     }
 }
-
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
-}

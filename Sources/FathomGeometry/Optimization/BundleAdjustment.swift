@@ -267,13 +267,10 @@ private struct Solver {
         return f.x * ju + f.y * jv
     }
 
-    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g over the point's
-    /// camera blocks W (6 × 3 per observing free camera, plus one focal row summed over its observations).
-    func eliminate(point p: Int, inverse: Matrix3, gradient g: SIMD3<Double>, scratch: inout EliminationScratch,
-                   reduced: inout [Double], rhs: inout [Double]) {
-        let m = reducedSize
-        let pc = cameraParameters
-        scratch.count = 0
+    /// Walks point p's weighted observations: calls `body(slot, w, row)` for each parameter of each
+    /// free camera observing it (its slot in the reduced system, the observation's weight, and the
+    /// unweighted row of Jcᵀ Jp), and returns the point's focal row Σ w Jfᵀ Jp (zero without a free focal).
+    func forEachCoupling(ofPoint p: Int, _ body: (_ slot: Int, _ w: Double, _ row: SIMD3<Double>) -> Void) -> SIMD3<Double> {
         var focalRow = SIMD3<Double>.zero
         for k in pointStart[p] ..< pointStart[p + 1] {
             let index = observationsOfPoint[k]
@@ -283,11 +280,21 @@ private struct Solver {
             if focalOffset >= 0 { focalRow += w * focalCoupling(index, ju, jv) }
             let offset = cameraOffset[Int(problem.observations[index].camera)]
             guard offset >= 0 else { continue }
-            for a in 0 ..< pc {
-                scratch.slot[scratch.count] = offset + a
-                scratch.w[scratch.count] = w * coupling(index, parameter: a, ju, jv)
-                scratch.count += 1
-            }
+            for a in 0 ..< cameraParameters { body(offset + a, w, coupling(index, parameter: a, ju, jv)) }
+        }
+        return focalRow
+    }
+
+    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g over the point's
+    /// camera blocks W (6 × 3 per observing free camera, plus one focal row summed over its observations).
+    func eliminate(point p: Int, inverse: Matrix3, gradient g: SIMD3<Double>, scratch: inout EliminationScratch,
+                   reduced: inout [Double], rhs: inout [Double]) {
+        let m = reducedSize
+        scratch.count = 0
+        let focalRow = forEachCoupling(ofPoint: p) { slot, w, row in
+            scratch.slot[scratch.count] = slot
+            scratch.w[scratch.count] = w * row
+            scratch.count += 1
         }
         if focalOffset >= 0 {
             scratch.slot[scratch.count] = focalOffset
@@ -327,22 +334,9 @@ private struct Solver {
             next.intrinsics.fy *= scale
         }
         guard !options.fixPoints else { return next }
-        let pc = cameraParameters
         for p in next.points.indices where pointStart[p + 1] > pointStart[p] {
             var g = pointGradient[p]
-            var focalRow = SIMD3<Double>.zero
-            for k in pointStart[p] ..< pointStart[p + 1] {
-                let index = observationsOfPoint[k]
-                let w = weights[index]
-                guard w > 0 else { continue }
-                let (ju, jv) = pointRows(index)
-                if focalOffset >= 0 { focalRow += w * focalCoupling(index, ju, jv) }
-                let offset = cameraOffset[Int(problem.observations[index].camera)]
-                guard offset >= 0 else { continue }
-                for a in 0 ..< pc {
-                    g -= (step[offset + a] * w) * coupling(index, parameter: a, ju, jv)
-                }
-            }
+            let focalRow = forEachCoupling(ofPoint: p) { slot, w, row in g -= (step[slot] * w) * row }
             if focalOffset >= 0 { g -= step[focalOffset] * focalRow }
             next.points[p] += pointInverse[p] * g
         }

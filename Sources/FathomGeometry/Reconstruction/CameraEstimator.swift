@@ -177,7 +177,7 @@ public struct CameraEstimator: Sendable {
             if let p = points[table.track[k]] { depths.append((referenceFromWorld * p).z) }
         }
         let positive = depths.filter { $0 > 0 }
-        let scale = depthObservable && !positive.isEmpty ? 1 / median(positive) : 1
+        let scale = depthObservable && !positive.isEmpty ? 1 / upperMedian(positive) : 1
         let registered = cameraFromWorld.map { $0 != nil }
         var worldFromCamera = [RigidTransform](repeating: .identity, count: t)
         for f in 0 ..< t {

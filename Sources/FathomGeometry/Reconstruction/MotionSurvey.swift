@@ -22,7 +22,7 @@ struct MotionSurvey {
         for (i, frame) in others.enumerated() where i % stride == 0 || frame == others.last {
             let c = table.correspondences(reference, frame)
             guard c.tracks.count >= 8 else { continue }
-            let displacement = median(zip(c.x1, c.x2).map { length2($1 - $0) })
+            let displacement = upperMedian(zip(c.x1, c.x2).map { length2($1 - $0) })
             // Parallax: how far a homography misses the points the epipolar geometry explains
             // (80th percentile, so a dominant plane — a floor, a wall — does not hide the rest).
             var parallax = 0.0
@@ -58,7 +58,7 @@ struct MotionSurvey {
     }}
 
 /// Median of a non-empty array (upper middle for even counts).
-func median(_ values: [Double]) -> Double {
+func upperMedian(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
     return values.sorted()[values.count / 2]
 }
