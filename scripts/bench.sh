@@ -180,6 +180,11 @@ for r in rows:
 whole = sum(total.values())
 print("   time per stage: " + ", ".join(f"{stage} {100 * s / whole:.0f}%" for stage, s in sorted(total.items(), key=lambda kv: -kv[1])))
 print(f"   overall: {sum(r['frames'] for r in rows) / sum(r['seconds'] for r in rows):.1f} labelled frames/s")
+counts = [r["occlusion_counts"] for r in rows if r.get("occlusion_counts")]
+if counts:
+    mean_f1 = sum(r["occlusion_f1"] for r in rows if r.get("occlusion_counts")) / len(counts)
+    pooled = 2 * sum(c[0] for c in counts) / max(1, sum(c[1] + c[2] for c in counts))
+    print(f"   occlusion F1: mean of scenes {mean_f1:.3f}, all scenes' pixels pooled {pooled:.3f}")
 PY
 
 echo

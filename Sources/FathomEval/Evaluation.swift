@@ -45,7 +45,8 @@ public struct Evaluation {
         return truth
     }
 
-    /// Mean of every figure over the clips that have it, keyed "group.figure".
+    /// Mean of every figure over the clips that have it, keyed "group.figure", and the occlusion
+    /// F1 of all clips' pixels pooled ("occlusion.f1_pooled").
     static func overall(_ clips: [ClipScores]) -> [String: Double] {
         var sums: [String: (Double, Int)] = [:]
         for clip in clips {
@@ -54,7 +55,9 @@ public struct Evaluation {
                 sums[key] = (sum + value, count + 1)
             }
         }
-        return sums.mapValues { $0.0 / Double($0.1) }
+        var overall = sums.mapValues { $0.0 / Double($0.1) }
+        overall["occlusion.f1_pooled"] = OcclusionScores.pooledF1(clips.compactMap(\.occlusion))
+        return overall
     }
 }
 

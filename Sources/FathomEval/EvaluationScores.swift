@@ -75,6 +75,19 @@ public struct OcclusionScores: Sendable, Codable, Equatable {
     public var precision: Double
     public var recall: Double
     public var f1: Double
+    /// The pixel counts behind them, so F1 can also be pooled over clips (`occlusion.f1_pooled`).
+    public var truePositives: Int
+    public var predictedPositives: Int
+    public var actualPositives: Int
+
+    /// F1 of all pixels of `scores` together: clips with more occlusion weigh more, unlike the
+    /// mean of per-clip F1, where a clip with a few hidden pixels counts as much as any other.
+    public static func pooledF1(_ scores: [OcclusionScores]) -> Double? {
+        guard !scores.isEmpty else { return nil }
+        let truePositives = scores.reduce(0) { $0 + $1.truePositives }
+        let positives = scores.reduce(0) { $0 + $1.predictedPositives + $1.actualPositives }
+        return positives > 0 ? 2 * Double(truePositives) / Double(positives) : 1
+    }
 }
 
 /// All clips, and the mean of every figure over the clips that have it.

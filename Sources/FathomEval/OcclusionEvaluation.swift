@@ -27,6 +27,7 @@ extension ClipEvaluator {
         let precision = predictedPositives > 0 ? Double(truePositives) / Double(predictedPositives) : (actualPositives == 0 ? 1 : 0)
         let recall = actualPositives > 0 ? Double(truePositives) / Double(actualPositives) : 1
         let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-        return OcclusionScores(precision: precision, recall: recall, f1: f1)
+        return OcclusionScores(precision: precision, recall: recall, f1: f1, truePositives: truePositives,
+                               predictedPositives: predictedPositives, actualPositives: actualPositives)
     }
 }

@@ -49,6 +49,9 @@ struct EvalCommand: ParsableCommand {
             row(clip.clip, Dictionary(uniqueKeysWithValues: clip.figures.map { ($0.key, $0.value) }))
         }
         row("overall (mean)", report.overall)
+        if let pooled = report.overall["occlusion.f1_pooled"] {
+            print(String(format: "occlusion F1 over all clips' pixels together (pooled): %.3f", pooled))
+        }
     }
 }
 

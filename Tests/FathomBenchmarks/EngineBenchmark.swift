@@ -30,6 +30,7 @@ func benchmarkEngine(scenes: [String], width: Int, height: Int, frames: Int) thr
             "focal_error": s.cameras?.focalError ?? .nan,
             "delta_avg": s.tracks2D?.deltaAvg ?? .nan, "occlusion_accuracy": s.tracks2D?.occlusionAccuracy ?? .nan,
             "average_jaccard": s.tracks2D?.averageJaccard ?? .nan, "apd_3d": s.tracks3D?.apd3D ?? .nan, "apd_3d_within": s.tracks3D?.within ?? [], "apd_3d_scale": s.tracks3D?.scale ?? .nan, "occlusion_f1": s.occlusion?.f1 ?? .nan,
+            "occlusion_counts": s.occlusion.map { [$0.truePositives, $0.predictedPositives, $0.actualPositives] } ?? [],
         ]
         // JSON has no NaN: unknown scores (e.g. depth on a rotation-only clip) are null.
         let finite = result.mapValues { value -> Any in (value as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? value }

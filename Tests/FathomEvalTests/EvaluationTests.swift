@@ -122,6 +122,14 @@ import Testing
         #expect(all.recall == 1 && all.precision < 0.5)
     }
 
+    @Test func pooledOcclusionF1WeighsClipsByTheirPixels() throws {
+        // Clip A: 90 of 100 hidden pixels found, 10 false alarms (F1 0.9); clip B: 1 hidden pixel, missed (F1 0).
+        let a = OcclusionScores(precision: 0.9, recall: 0.9, f1: 0.9, truePositives: 90, predictedPositives: 100, actualPositives: 100)
+        let b = OcclusionScores(precision: 0, recall: 0, f1: 0, truePositives: 0, predictedPositives: 0, actualPositives: 1)
+        #expect(abs(try #require(OcclusionScores.pooledF1([a, b])) - 180.0 / 201.0) < 1e-12)
+        #expect(OcclusionScores.pooledF1([]) == nil)
+    }
+
     @Test func occlusionIsNotScoredOnSky() throws {
         var labels = truth.labels
         let sky = labels.depth.storage.indices.filter { !labels.depth.storage[$0].isFinite }
