@@ -21,8 +21,8 @@ struct RedBlackGrid {
         stride = 8 * vectorsPerRow + 2
     }
 
-    /// Floats in one colour plane, padding included.
-    var planeCount: Int { (height + 2) * stride }
+    /// Floats in one colour plane, padding included: whole vectors, so planes can be walked 8 at a time.
+    var planeCount: Int { ((height + 2) * stride + 7) / 8 * 8 }
 
     /// Position of pixel (i, j) in its colour's plane.
     @inline(__always)

@@ -33,7 +33,7 @@ struct VariationalRefinement {
         // first derivatives. Red–black (2m each, zero padding): the derivatives the system needs,
         // the base flow and its update, which cells are pixels, the smoothness weights of each
         // cell's right and lower edges, and the coefficients of the linearised system.
-        let fullCount = 5 * n, packedPlanes = 20
+        let fullCount = 5 * n, packedPlanes = 21
         let memory = UnsafeMutablePointer<Float>.allocate(capacity: fullCount + packedPlanes * 2 * m)
         defer { memory.deallocate() }
         memory.initialize(repeating: 0, count: fullCount + packedPlanes * 2 * m)
@@ -41,7 +41,7 @@ struct VariationalRefinement {
         let planes = (0 ..< packedPlanes).map { memory + fullCount + 2 * m * $0 }
         let (x, y, z, xx, xy, yy, xz, yz) = (planes[0], planes[1], planes[2], planes[3], planes[4], planes[5], planes[6], planes[7])
         let (fu, fv, du, dv, real, rightWeight, downWeight) = (planes[8], planes[9], planes[10], planes[11], planes[12], planes[13], planes[14])
-        let (cu, cv, coupling, inverseU, inverseV) = (planes[15], planes[16], planes[17], planes[18], planes[19])
+        let (cu, cv, coupling, inverseU, inverseV, yx) = (planes[15], planes[16], planes[17], planes[18], planes[19], planes[20])
 
         // Derivatives of the average of the first frame and the warped second, and of their difference.
         flow.u.withUnsafeBufferPointer { u in
@@ -71,8 +71,25 @@ struct VariationalRefinement {
         for i in 0 ..< h {
             for j in 0 ..< w { real[((i + j) & 1) * m + grid.index(i, j)] = 1 }
         }
-
         let zeta2 = zeta * zeta, epsilon2 = epsilon * epsilon
+        // Each data term divided once by the square root of its normaliser (|∇I|² + ζ² for
+        // brightness, |∇Ix|² + ζ² and |∇Iy|² + ζ² for the two gradient rows), so the iterations
+        // need no division for it; Ixy is in both gradient rows, so it is kept under each.
+        for p in Swift.stride(from: 0, to: 2 * m, by: 8) {
+            let brightness = 1 / (load(x, p) * load(x, p) + load(y, p) * load(y, p) + zeta2).squareRoot()
+            let rowX = 1 / (load(xx, p) * load(xx, p) + load(xy, p) * load(xy, p) + zeta2).squareRoot()
+            let rowY = 1 / (load(yy, p) * load(yy, p) + load(xy, p) * load(xy, p) + zeta2).squareRoot()
+            store(load(xy, p) * rowY, yx, p)
+            store(load(x, p) * brightness, x, p)
+            store(load(y, p) * brightness, y, p)
+            store(load(z, p) * brightness, z, p)
+            store(load(xx, p) * rowX, xx, p)
+            store(load(xy, p) * rowX, xy, p)
+            store(load(xz, p) * rowX, xz, p)
+            store(load(yy, p) * rowY, yy, p)
+            store(load(yz, p) * rowY, yz, p)
+        }
+
         let (delta2, gamma2, alpha2) = (brightness / 2, gradient / 2, smoothness / 2)
         let omega = self.omega
         let (stride, vectors) = (grid.stride, grid.vectorsPerRow)
@@ -106,25 +123,20 @@ struct VariationalRefinement {
                 for vector in 0 ..< vectors {
                     let p = own + grid.rowStart(i) + 8 * vector, q = other + grid.rowStart(i) + 8 * vector
                     let (gx, gy, gz) = (load(x, p), load(y, p), load(z, p))
-                    let (gxx, gxy, gyy) = (load(xx, p), load(xy, p), load(yy, p))
-                    let (gxz, gyz) = (load(xz, p), load(yz, p))
+                    let (gxx, gxy, gxz) = (load(xx, p), load(xy, p), load(xz, p))
+                    let (gyx, gyy, gyz) = (load(yx, p), load(yy, p), load(yz, p))
                     let (u, v) = (load(du, p), load(dv, p))
-                    let norm = gx * gx + gy * gy + zeta2
                     let residual = gz + gx * u + gy * v
-                    let wd = delta2 / (residual * residual / norm + epsilon2).squareRoot() / norm
-                    let normX = gxx * gxx + gxy * gxy + zeta2
-                    let normY = gyy * gyy + gxy * gxy + zeta2
-                    let rx = gxz + gxx * u + gxy * v
-                    let ry = gyz + gxy * u + gyy * v
-                    let wg = gamma2 / (rx * rx / normX + ry * ry / normY + epsilon2).squareRoot()
-                    let (sx, sy) = (wg / normX, wg / normY)
-                    let a11 = wd * gx * gx + sx * gxx * gxx + sy * gxy * gxy + zeta2
-                    let a22 = wd * gy * gy + sx * gxy * gxy + sy * gyy * gyy + zeta2
-                    store(wd * gx * gy + sx * gxx * gxy + sy * gxy * gyy, coupling, p)
+                    let wd = delta2 / (residual * residual + epsilon2).squareRoot()
+                    let (rx, ry) = (gxz + gxx * u + gxy * v, gyz + gyx * u + gyy * v)
+                    let wg = gamma2 / (rx * rx + ry * ry + epsilon2).squareRoot()
+                    let a11 = wd * gx * gx + wg * (gxx * gxx + gyx * gyx) + zeta2
+                    let a22 = wd * gy * gy + wg * (gxy * gxy + gyy * gyy) + zeta2
+                    store(wd * gx * gy + wg * (gxx * gxy + gyx * gyy), coupling, p)
                     let edges = Edges(rightWeight, downWeight, own: p, other: q, right: right, stride: stride)
                     let (baseU, baseV) = (load(fu, p), load(fv, p))
-                    store(edges.pull(fu, q, right: right, stride: stride) - edges.sum * baseU - (wd * gz * gx + sx * gxx * gxz + sy * gxy * gyz), cu, p)
-                    store(edges.pull(fv, q, right: right, stride: stride) - edges.sum * baseV - (wd * gz * gy + sx * gxy * gxz + sy * gyy * gyz), cv, p)
+                    store(edges.pull(fu, q, right: right, stride: stride) - edges.sum * baseU - (wd * gz * gx + wg * (gxx * gxz + gyx * gyz)), cu, p)
+                    store(edges.pull(fv, q, right: right, stride: stride) - edges.sum * baseV - (wd * gz * gy + wg * (gxy * gxz + gyy * gyz)), cv, p)
                     let pixel = load(real, p)
                     store(pixel / (a11 + edges.sum), inverseU, p)
                     store(pixel / (a22 + edges.sum), inverseV, p)
