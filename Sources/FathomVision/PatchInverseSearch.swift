@@ -92,6 +92,7 @@ struct PatchInverseSearch {
 private struct ImagePatch {
     var rows = InlineArray<8, SIMD8<Float>>(repeating: SIMD8())
 
+    @inline(__always)
     mutating func load(_ pixels: UnsafeBufferPointer<Float>, at origin: Int, stride: Int) {
         let base = UnsafeRawPointer(pixels.baseAddress!)
         for a in 0 ..< PatchInverseSearch.size {
@@ -99,16 +100,19 @@ private struct ImagePatch {
         }
     }
 
+    @inline(__always)
     var sum: Float {
         var total = SIMD8<Float>()
         for a in 0 ..< PatchInverseSearch.size { total += rows[a] }
         return total.sum()
     }
 
+    @inline(__always)
     mutating func subtract(_ value: Float) {
         for a in 0 ..< PatchInverseSearch.size { rows[a] -= value }
     }
 
+    @inline(__always)
     func dot(_ other: ImagePatch) -> Float {
         var total = SIMD8<Float>()
         for a in 0 ..< PatchInverseSearch.size { total += rows[a] * other.rows[a] }
