@@ -31,8 +31,7 @@ public struct DenseOpticalFlow: Sendable {
             flow = flow.resized(width: image0.width, height: image0.height)
             let sparse = search.run(first: image0, gradientX: first.gradientX[level], gradientY: first.gradientY[level],
                                     second: image1, initial: flow)
-            flow = Densification.dense(first: image0, second: image1, patchSize: PatchInverseSearch.size,
-                                       columns: sparse.columns, rows: sparse.rows, u: sparse.u, v: sparse.v)
+            flow = Densification.dense(first: image0, second: image1, columns: sparse.columns, rows: sparse.rows, u: sparse.u, v: sparse.v)
             refinement.refine(first: image0, second: image1, flow: &flow)
         }
         return flow.resized(width: full.width, height: full.height)

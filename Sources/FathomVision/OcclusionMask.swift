@@ -13,6 +13,8 @@ public enum OcclusionMask {
     public static func hidden(forward: FlowField, backward: FlowField, first: GrayImage, second: GrayImage) -> [Bool] {
         let (w, h) = (forward.width, forward.height)
         var hidden = [Bool](repeating: false, count: w * h)
+        forward.u.withUnsafeBufferPointer { fu in
+        forward.v.withUnsafeBufferPointer { fv in
         backward.u.withUnsafeBufferPointer { bu in
         backward.v.withUnsafeBufferPointer { bv in
         first.pixels.withUnsafeBufferPointer { i0 in
@@ -22,7 +24,7 @@ public enum OcclusionMask {
             parallelRows(h, minimumWork: w) { i in
                 for j in 0 ..< w {
                     let p = i * w + j
-                    let f = SIMD2(forward.u[p], forward.v[p])
+                    let f = SIMD2(fu[p], fv[p])
                     let x = Float(j) + f.x, y = Float(i) + f.y
                     if x < -0.5 || y < -0.5 || x > Float(w) - 0.5 || y > Float(h) - 0.5 {
                         output[p] = true
@@ -35,7 +37,7 @@ public enum OcclusionMask {
                     output[p] = difference > photometricThreshold
                 }
             }
-        } } } } }
+        } } } } } } }
         return hidden
     }
 

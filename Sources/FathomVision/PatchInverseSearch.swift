@@ -65,16 +65,12 @@ struct PatchInverseSearch {
                     let start = u, startCost = cost
                     let det = hxx * hyy - hxy * hxy
                     if det > 1e-3 * (hxx + hyy) * (hxx + hyy) + 1e-6 {
+                        // The gradients have zero mean, so the warped patch's mean drops out of
+                        // Σ ∇T (W − T): the steepest-descent sums need the raw warped patch only.
+                        let fixed = SIMD2(dx.dot(template), dy.dot(template))
                         for _ in 0 ..< iterations {
-                            image.sample(x0, y0, u, into: &warped)
-                            warped.subtract(warped.sum / area)
-                            var bx = SIMD8<Float>(), by = SIMD8<Float>()
-                            for a in 0 ..< Self.size {
-                                let residual = warped.rows[a] - template.rows[a]
-                                bx += dx.rows[a] * residual
-                                by += dy.rows[a] * residual
-                            }
-                            let (sx, sy) = (bx.sum(), by.sum())
+                            let b = image.gradientProducts(x0, y0, u, dx, dy, scratch: &warped) - fixed
+                            let (sx, sy) = (b.x, b.y)
                             let step = SIMD2((hyy * sx - hxy * sy) / det, (hxx * sy - hxy * sx) / det)
                             u -= step
                             if (step * step).sum() < 1e-4 { break }
@@ -96,6 +92,7 @@ struct PatchInverseSearch {
 private struct ImagePatch {
     var rows = InlineArray<8, SIMD8<Float>>(repeating: SIMD8())
 
+    @inline(__always)
     mutating func load(_ pixels: UnsafeBufferPointer<Float>, at origin: Int, stride: Int) {
         let base = UnsafeRawPointer(pixels.baseAddress!)
         for a in 0 ..< PatchInverseSearch.size {
@@ -103,16 +100,19 @@ private struct ImagePatch {
         }
     }
 
+    @inline(__always)
     var sum: Float {
         var total = SIMD8<Float>()
         for a in 0 ..< PatchInverseSearch.size { total += rows[a] }
         return total.sum()
     }
 
+    @inline(__always)
     mutating func subtract(_ value: Float) {
         for a in 0 ..< PatchInverseSearch.size { rows[a] -= value }
     }
 
+    @inline(__always)
     func dot(_ other: ImagePatch) -> Float {
         var total = SIMD8<Float>()
         for a in 0 ..< PatchInverseSearch.size { total += rows[a] * other.rows[a] }
@@ -163,6 +163,39 @@ private struct PatchSampler {
                 out.rows[a] = row
             }
         }
+    }
+
+    /// (Σ dx · W, Σ dy · W) for the patch W at (x0, y0) + u, without keeping W where the patch is
+    /// inside the image.
+    @inline(__always)
+    func gradientProducts(_ x0: Int, _ y0: Int, _ u: SIMD2<Float>, _ dx: ImagePatch, _ dy: ImagePatch, scratch: inout ImagePatch) -> SIMD2<Float> {
+        let size = PatchInverseSearch.size
+        let fx = u.x.rounded(.down), fy = u.y.rounded(.down)
+        let baseX = x0 + Int(fx), baseY = y0 + Int(fy)
+        var bx = SIMD8<Float>(), by = SIMD8<Float>()
+        if baseX >= 0 && baseY >= 0 && baseX + size < width && baseY + size < height {
+            let ax = u.x - fx, ay = u.y - fy
+            let (w00, w01, w10, w11) = ((1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay, ax * ay)
+            let base = UnsafeRawPointer(pixels.baseAddress!)
+            var row0 = base.loadUnaligned(fromByteOffset: (baseY * width + baseX) * 4, as: SIMD8<Float>.self)
+            var row0Right = base.loadUnaligned(fromByteOffset: (baseY * width + baseX + 1) * 4, as: SIMD8<Float>.self)
+            for a in 0 ..< size {
+                let next = ((baseY + a + 1) * width + baseX) * 4
+                let row1 = base.loadUnaligned(fromByteOffset: next, as: SIMD8<Float>.self)
+                let row1Right = base.loadUnaligned(fromByteOffset: next + 4, as: SIMD8<Float>.self)
+                let warped = w00 * row0 + w01 * row0Right + w10 * row1 + w11 * row1Right
+                bx += dx.rows[a] * warped
+                by += dy.rows[a] * warped
+                (row0, row0Right) = (row1, row1Right)
+            }
+        } else {
+            sample(x0, y0, u, into: &scratch)
+            for a in 0 ..< size {
+                bx += dx.rows[a] * scratch.rows[a]
+                by += dy.rows[a] * scratch.rows[a]
+            }
+        }
+        return SIMD2(bx.sum(), by.sum())
     }
 
     /// Mean-normalised SSD between the template (zero mean) and the patch at (x0, y0) + u, up to

@@ -204,6 +204,7 @@ public struct PointTracker: Sendable {
 struct Patch {
     static let radius = 4
     static let side = 2 * radius + 1
+    static let count = side * side
     let values: [Float]
     let gradientX: [Float]
     let gradientY: [Float]
@@ -211,15 +212,8 @@ struct Patch {
     let energy: Float
 
     init(_ image: GrayImage, at centre: SIMD2<Float>) {
-        var values = [Float](repeating: 0, count: Self.side * Self.side)
-        image.pixels.withUnsafeBufferPointer { p in
-            for k in 0 ..< values.count {
-                values[k] = sampleBilinear(p, width: image.width, height: image.height,
-                                           x: centre.x + Float(k % Self.side - Self.radius), y: centre.y + Float(k / Self.side - Self.radius))
-            }
-        }
-        let mean = values.reduce(0, +) / Float(values.count)
-        values = values.map { $0 - mean }
+        var values = [Float](repeating: 0, count: Self.count)
+        values.withUnsafeMutableBufferPointer { Self.sample(image, at: centre, into: $0.baseAddress!) }
         var gx = [Float](repeating: 0, count: values.count)
         var gy = gx
         var xx: Float = 0, xy: Float = 0, yy: Float = 0
@@ -236,17 +230,35 @@ struct Patch {
         energy = values.reduce(0) { $0 + $1 * $1 }
     }
 
-    /// Mean-normalised samples of `image` around `centre`.
-    func sample(_ image: GrayImage, at centre: SIMD2<Float>) -> [Float] {
-        var out = [Float](repeating: 0, count: values.count)
+    /// Mean-normalised samples of `image` around `centre` into `out` (`count` floats). Every
+    /// sample shares the centre's sub-pixel offset, so inside the image one set of bilinear
+    /// weights serves the whole patch; near the border each sample is clamped.
+    static func sample(_ image: GrayImage, at centre: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
+        let (w, h) = (image.width, image.height)
         image.pixels.withUnsafeBufferPointer { p in
-            for k in 0 ..< out.count {
-                out[k] = sampleBilinear(p, width: image.width, height: image.height,
-                                        x: centre.x + Float(k % Self.side - Self.radius), y: centre.y + Float(k / Self.side - Self.radius))
+            let floorX = centre.x.rounded(.down), floorY = centre.y.rounded(.down)
+            // Tested as floats: a point carried far outside the image must not overflow Int.
+            if floorX >= Float(radius), floorY >= Float(radius), floorX + Float(radius + 1) < Float(w), floorY + Float(radius + 1) < Float(h) {
+                let (x0, y0) = (Int(floorX) - radius, Int(floorY) - radius)
+                let (fx, fy) = (centre.x - floorX, centre.y - floorY)
+                for i in 0 ..< side {
+                    let top = (y0 + i) * w + x0, bottom = top + w
+                    for j in 0 ..< side {
+                        let upper = p[top + j] + fx * (p[top + j + 1] - p[top + j])
+                        let lower = p[bottom + j] + fx * (p[bottom + j + 1] - p[bottom + j])
+                        out[i * side + j] = upper + fy * (lower - upper)
+                    }
+                }
+            } else {
+                for k in 0 ..< count {
+                    out[k] = sampleBilinear(p, width: w, height: h, x: centre.x + Float(k % side - radius), y: centre.y + Float(k / side - radius))
+                }
             }
         }
-        let mean = out.reduce(0, +) / Float(out.count)
-        return out.map { $0 - mean }
+        var sum: Float = 0
+        for k in 0 ..< count { sum += out[k] }
+        let mean = sum / Float(count)
+        for k in 0 ..< count { out[k] -= mean }
     }
 
     /// The position near `guess` where `image` best matches the patch, if the search converges
@@ -254,37 +266,55 @@ struct Patch {
     func align(in image: GrayImage, near guess: SIMD2<Float>, maxShift: Float) -> SIMD2<Float>? {
         let det = hessian.xx * hessian.yy - hessian.xy * hessian.xy
         guard det > 1e-3 * (hessian.xx + hessian.yy) * (hessian.xx + hessian.yy) + 1e-6 else { return nil }
-        var position = guess
-        let initial = ssd(sample(image, at: guess))
-        for _ in 0 ..< 6 {
-            let warped = sample(image, at: position)
-            var bx: Float = 0, by: Float = 0
-            for k in 0 ..< values.count {
-                let r = warped[k] - values[k]
-                bx += gradientX[k] * r
-                by += gradientY[k] * r
-            }
-            let step = SIMD2((hessian.yy * bx - hessian.xy * by) / det, (hessian.xx * by - hessian.xy * bx) / det)
-            position -= step
-            if (step * step).sum() < 1e-4 { break }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.count) { buffer in
+            let warped = buffer.baseAddress!
+            Self.sample(image, at: guess, into: warped)
+            let initial = ssd(warped)
+            var position = guess
+            values.withUnsafeBufferPointer { values in
+            gradientX.withUnsafeBufferPointer { gradientX in
+            gradientY.withUnsafeBufferPointer { gradientY in
+                for _ in 0 ..< 6 {
+                    Self.sample(image, at: position, into: warped)
+                    var bx: Float = 0, by: Float = 0
+                    for k in 0 ..< Self.count {
+                        let r = warped[k] - values[k]
+                        bx += gradientX[k] * r
+                        by += gradientY[k] * r
+                    }
+                    let step = SIMD2((hessian.yy * bx - hessian.xy * by) / det, (hessian.xx * by - hessian.xy * bx) / det)
+                    position -= step
+                    if (step * step).sum() < 1e-4 { break }
+                }
+            } } }
+            let shift = position - guess
+            guard (shift * shift).sum() <= maxShift * maxShift else { return nil }
+            Self.sample(image, at: position, into: warped)
+            return ssd(warped) < initial ? position : nil
         }
-        let shift = position - guess
-        guard (shift * shift).sum() <= maxShift * maxShift, ssd(sample(image, at: position)) < initial else { return nil }
-        return position
     }
 
     /// Whether `image` at `centre` looks like the patch: normalised cross-correlation above 0.8.
     func matches(_ image: GrayImage, at centre: SIMD2<Float>) -> Bool {
-        let other = sample(image, at: centre)
-        var cross: Float = 0, otherEnergy: Float = 0
-        for k in 0 ..< values.count {
-            cross += values[k] * other[k]
-            otherEnergy += other[k] * other[k]
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.count) { buffer in
+            let other = buffer.baseAddress!
+            Self.sample(image, at: centre, into: other)
+            var cross: Float = 0, otherEnergy: Float = 0
+            values.withUnsafeBufferPointer { values in
+                for k in 0 ..< Self.count {
+                    cross += values[k] * other[k]
+                    otherEnergy += other[k] * other[k]
+                }
+            }
+            return energy > 1 && otherEnergy > 1 && cross / (energy * otherEnergy).squareRoot() > 0.8
         }
-        return energy > 1 && otherEnergy > 1 && cross / (energy * otherEnergy).squareRoot() > 0.8
     }
 
-    private func ssd(_ other: [Float]) -> Float {
-        zip(values, other).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+    private func ssd(_ other: UnsafeMutablePointer<Float>) -> Float {
+        values.withUnsafeBufferPointer { values in
+            var total: Float = 0
+            for k in 0 ..< Self.count { total += (values[k] - other[k]) * (values[k] - other[k]) }
+            return total
+        }
     }
 }

@@ -53,7 +53,7 @@ do {
         try benchmarkFlow(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                           width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "12"))!,
                           preset: OpticalFlowOptions.Preset(rawValue: option("preset", "balanced"))!,
-                          export: CommandLine.arguments.contains("--export") ? option("export", ".") : nil)
+                          export: CommandLine.arguments.contains("--export") ? option("export", ".") : nil, repeats: Int(option("repeat", "1"))!)
     case "tracks":
         try benchmarkTracks(scenes: option("scenes", "orbit,dynamic,tripod,fast,lowtex,pan").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "24"))!,

@@ -123,7 +123,7 @@ import Testing
         #expect(try Fathom.run(["plan", path]).status == 0)
         _ = try job("out", extra: "labels: {compression: 5}")
         let changed = try Fathom.run(["run", path])
-        #expect(changed.status == 64 && changed.stderr.contains("labels.compression: 4 → 5"), "\(changed.stderr)")
+        #expect(changed.status == 64 && changed.stderr.contains("labels.compression: 2 → 5"), "\(changed.stderr)")
         let missing = try Fathom.run(["run", directory.file("absent.yaml")])
         #expect(missing.status == 64 && missing.stderr.contains("absent.yaml"))
         let wrongShard = try Fathom.run(["run", try job("fine"), "--shard", "5"])
