@@ -134,36 +134,36 @@ struct IncrementalMapper {
     }
 
     /// Pose of frame f against the current points, then refined on the inliers. Guided first (as in
-    /// tracking a video): the nearest registered frame's pose, refined robustly on every
-    /// correspondence, is taken when a majority of them fit it, since no other pose could; otherwise
-    /// PnP + RANSAC, seeded with both poses as hypotheses.
+    /// tracking a video): the nearest registered frame's pose and that pose refined robustly on every
+    /// correspondence are scored as RANSAC hypotheses (MSAC, local optimisation on their inliers)
+    /// without sampling; the result is taken when a majority of the correspondences fit it, since no
+    /// other pose could. Otherwise PnP + RANSAC, seeded with the same hypotheses.
     mutating func register(_ f: Int) -> Bool {
         let (tracks, observations) = correspondences(frame: f)
         guard tracks.count >= 12 else { return false }
         let world = tracks.map { points[$0]! }
         let image = observations.map { normalized(table.uv[$0]) }
         let problem = PoseEstimation(world: world, image: image, focal: intrinsics.fx)
-        let threshold2 = options.inlierThresholdPixels * options.inlierThresholdPixels
-        func inliers(_ pose: RigidTransform) -> [Bool] { (0 ..< problem.count).map { problem.squaredResidual(of: $0, under: pose) < threshold2 } }
         let nearest = registrationOrder.min { (abs($0 - f), $0) < (abs($1 - f), $1) }
-        var hypotheses = nearest.flatMap { cameraFromWorld[$0] }.map { [$0] } ?? []
-        var fit: (pose: RigidTransform, inliers: [Bool])?
-        if let prediction = hypotheses.first,
-           let guided = PoseEstimation.refine(prediction, world: world, image: image, focal: intrinsics.fx, huberPixels: options.huberPixels) {
-            let agreeing = inliers(guided)
-            if agreeing.count(where: { $0 }) * 2 > agreeing.count { fit = (guided, agreeing) } else { hypotheses.append(guided) }
+        var hypotheses: [RigidTransform] = []
+        if let prediction = nearest.flatMap({ cameraFromWorld[$0] }) {
+            hypotheses.append(prediction)
+            if let refined = PoseEstimation.refine(prediction, world: world, image: image, focal: intrinsics.fx, huberPixels: options.huberPixels) {
+                hypotheses.append(refined)
+            }
         }
-        if fit == nil {
+        let seed = options.seed &+ UInt64(f)
+        let guidedOnly = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 0, maxIterations: 0, seed: seed)
+        var fit = RANSAC.estimate(problem, options: guidedOnly, hypotheses: hypotheses)
+        if fit.map({ $0.inlierCount * 2 <= problem.count }) ?? true {
             // A frame needs a quarter of its correspondences to fit, but 200 samples of six find an
             // all-inlier one with probability ≥ 1 − (1 − 0.25⁶)²⁰⁰ only for ratios above ~0.4; below
             // that the frame is better left unregistered than searched for thousands of iterations.
-            let ransac = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 8, maxIterations: registrationSamples,
-                                       seed: options.seed &+ UInt64(f))
-            guard let found = RANSAC.estimate(problem, options: ransac, hypotheses: hypotheses),
-                  found.inlierCount >= max(12, tracks.count / 4) else { return false }
-            fit = (found.model, found.inliers)
+            let ransac = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 8, maxIterations: registrationSamples, seed: seed)
+            fit = RANSAC.estimate(problem, options: ransac, hypotheses: hypotheses)
         }
-        guard let (model, agreeing) = fit else { return false }
+        guard let found = fit, found.inlierCount >= max(12, tracks.count / 4) else { return false }
+        let (model, agreeing) = (found.model, found.inliers)
         let kept = agreeing.indices.filter { agreeing[$0] }
         guard let pose = PoseEstimation.refine(model, world: kept.map { world[$0] }, image: kept.map { image[$0] },
                                                focal: intrinsics.fx, huberPixels: options.huberPixels) else { return false }
