@@ -81,7 +81,7 @@ private struct Solver {
         pointJacobian = [Double](repeating: 0, count: 6 * n)
         focalJacobian = [SIMD2<Double>](repeating: .zero, count: n)
         couplingStart = [Int](repeating: 0, count: problem.points.count + 1)
-        couplings = [CameraCoupling](repeating: CameraCoupling(offset: 0, columns: (.zero, .zero, .zero)), count: n)
+        couplings = [CameraCoupling](repeating: CameraCoupling(offset: 0, columns: (.zero, .zero, .zero)), count: options.fixPoints ? 0 : n)
         focalCoupling = [SIMD3<Double>](repeating: .zero, count: problem.points.count)
     }
 

@@ -67,9 +67,8 @@ struct IncrementalMapper {
         for motion in EssentialMatrix.motions(of: fit.model) {
             var count = 0
             for i in inliers {
-                let views = [RigidTransform.identity, motion]
-                let observations = [x1[i], x2[i]]
-                if let p = Triangulation.point(count: 2, refinements: 0, { (views[$0], observations[$0]) }), p.minDepth > 0 { count += 1 }
+                let p = Triangulation.point(count: 2, refinements: 0) { $0 == 0 ? (RigidTransform.identity, x1[i]) : (motion, x2[i]) }
+                if let p, p.minDepth > 0 { count += 1 }
             }
             if count > best?.count ?? -1 { best = (motion, count) }
         }
@@ -95,7 +94,7 @@ struct IncrementalMapper {
         while true {
             var best: (frame: Int, count: Int)?
             for f in frames where cameraFromWorld[f] == nil && !failed.contains(f) {
-                let count = correspondences(frame: f).tracks.count
+                let count = table.inFrame[f].count { points[table.track[$0]] != nil && !outlier[$0] }
                 if count > best?.count ?? 11 { best = (f, count) }
             }
             guard let next = best?.frame else { break }
