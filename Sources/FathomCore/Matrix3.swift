@@ -26,20 +26,20 @@ public struct Matrix3: Sendable, Equatable {
 
     @inlinable @inline(__always)
     public var transposed: Matrix3 {
-        Matrix3(rows: [rows.0.x, rows.1.x, rows.2.x], [rows.0.y, rows.1.y, rows.2.y], [rows.0.z, rows.1.z, rows.2.z])
+        Matrix3(rows: SIMD3(rows.0.x, rows.1.x, rows.2.x), SIMD3(rows.0.y, rows.1.y, rows.2.y), SIMD3(rows.0.z, rows.1.z, rows.2.z))
     }
 
     @inlinable @inline(__always)
     public static func * (m: Matrix3, v: SIMD3<Double>) -> SIMD3<Double> {
-        [(m.rows.0 * v).sum(), (m.rows.1 * v).sum(), (m.rows.2 * v).sum()]
+        SIMD3((m.rows.0 * v).sum(), (m.rows.1 * v).sum(), (m.rows.2 * v).sum())
     }
 
     @inlinable
     public static func * (a: Matrix3, b: Matrix3) -> Matrix3 {
         let t = b.transposed
-        return Matrix3(rows: [(a.rows.0 * t.rows.0).sum(), (a.rows.0 * t.rows.1).sum(), (a.rows.0 * t.rows.2).sum()],
-                       [(a.rows.1 * t.rows.0).sum(), (a.rows.1 * t.rows.1).sum(), (a.rows.1 * t.rows.2).sum()],
-                       [(a.rows.2 * t.rows.0).sum(), (a.rows.2 * t.rows.1).sum(), (a.rows.2 * t.rows.2).sum()])
+        return Matrix3(rows: SIMD3((a.rows.0 * t.rows.0).sum(), (a.rows.0 * t.rows.1).sum(), (a.rows.0 * t.rows.2).sum()),
+                       SIMD3((a.rows.1 * t.rows.0).sum(), (a.rows.1 * t.rows.1).sum(), (a.rows.1 * t.rows.2).sum()),
+                       SIMD3((a.rows.2 * t.rows.0).sum(), (a.rows.2 * t.rows.1).sum(), (a.rows.2 * t.rows.2).sum()))
     }
 
     /// Rotation by `angle` radians about the unit vector `axis` (Rodrigues' formula).
@@ -64,7 +64,7 @@ public struct Matrix3: Sendable, Equatable {
 }
 
 @inlinable public func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-    [a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x]
+    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
 
 @inlinable public func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {

@@ -16,12 +16,12 @@ public struct PinholeIntrinsics: Sendable, Equatable {
     /// Pixel of a camera-frame point (z > 0 in front of the camera).
     @inlinable
     public func project(_ p: SIMD3<Double>) -> SIMD2<Double> {
-        [fx * p.x / p.z + cx, fy * p.y / p.z + cy]
+        SIMD2(fx * p.x / p.z + cx, fy * p.y / p.z + cy)
     }
 
     /// The camera-frame point at z-depth `depth` seen at pixel `uv`.
     public func unproject(_ uv: SIMD2<Double>, depth: Double) -> SIMD3<Double> {
-        [(uv.x - cx) / fx * depth, (uv.y - cy) / fy * depth, depth]
+        SIMD3((uv.x - cx) / fx * depth, (uv.y - cy) / fy * depth, depth)
     }
 
     /// Scaled for an image resized by (sx, sy); with the pixel-centre convention this is exact.

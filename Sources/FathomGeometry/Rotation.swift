@@ -13,9 +13,9 @@ public enum Rotation {
         let b = theta < 1e-4 ? 0.5 - theta2 / 24 : (1 - cos(theta)) / theta2
         let k = skew(w)
         let k2 = k * k
-        return Matrix3(rows: [1, 0, 0] + a * k.rows.0 + b * k2.rows.0,
-                       [0, 1, 0] + a * k.rows.1 + b * k2.rows.1,
-                       [0, 0, 1] + a * k.rows.2 + b * k2.rows.2)
+        return Matrix3(rows: SIMD3(1, 0, 0) + a * k.rows.0 + b * k2.rows.0,
+                       SIMD3(0, 1, 0) + a * k.rows.1 + b * k2.rows.1,
+                       SIMD3(0, 0, 1) + a * k.rows.2 + b * k2.rows.2)
     }
 
     /// The rotation vector of a rotation matrix, angle in [0, π].
@@ -34,7 +34,7 @@ public enum Rotation {
 
     /// The cross-product matrix: skew(a) * b = a × b.
     public static func skew(_ a: SIMD3<Double>) -> Matrix3 {
-        Matrix3(rows: [0, -a.z, a.y], [a.z, 0, -a.x], [-a.y, a.x, 0])
+        Matrix3(rows: SIMD3(0, -a.z, a.y), SIMD3(a.z, 0, -a.x), SIMD3(-a.y, a.x, 0))
     }
 
     /// The rotation closest to `m` in the Frobenius norm (U Vᵀ of its SVD, reflection removed).
@@ -55,7 +55,7 @@ public enum Rotation {
 extension Matrix3 {
     /// From 9 row-major values.
     public init(flat v: [Double]) {
-        self.init(rows: [v[0], v[1], v[2]], [v[3], v[4], v[5]], [v[6], v[7], v[8]])
+        self.init(rows: SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8]))
     }
 
     /// The 9 values, row-major.

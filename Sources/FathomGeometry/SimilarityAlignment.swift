@@ -38,12 +38,12 @@ public enum SimilarityAlignment {
             throw FathomError("geometry.degenerate", "alignment source points are all identical")
         }
         let (u, s, vt) = try LAPACK.svd(covariance, rows: 3, columns: 3)
-        let uMatrix = Matrix3(rows: [u[0], u[1], u[2]], [u[3], u[4], u[5]], [u[6], u[7], u[8]])
-        let vtMatrix = Matrix3(rows: [vt[0], vt[1], vt[2]], [vt[3], vt[4], vt[5]], [vt[6], vt[7], vt[8]])
+        let uMatrix = Matrix3(flat: u)
+        let vtMatrix = Matrix3(flat: vt)
         // Flip the last axis when U Vᵀ would be a reflection.
         let reflect = determinant(uMatrix) * determinant(vtMatrix) < 0
-        let d: SIMD3<Double> = [1, 1, reflect ? -1 : 1]
-        let rotation = uMatrix * Matrix3(rows: [d.x, 0, 0], [0, d.y, 0], [0, 0, d.z]) * vtMatrix
+        let d = SIMD3<Double>(1, 1, reflect ? -1 : 1)
+        let rotation = uMatrix * Matrix3(rows: SIMD3(d.x, 0, 0), SIMD3(0, d.y, 0), SIMD3(0, 0, d.z)) * vtMatrix
         let scale = withScale ? (s[0] * d.x + s[1] * d.y + s[2] * d.z) / sourceVariance : 1
         return SimilarityTransform(scale: scale, rotation: rotation, translation: meanTarget - scale * (rotation * meanSource))
     }

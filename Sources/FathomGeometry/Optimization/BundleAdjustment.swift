@@ -6,7 +6,8 @@ import FathomCore
 /// Each step eliminates the points first (the Schur complement: every point's 3 × 3 block is
 /// inverted on its own), leaving a dense reduced system in the camera parameters (6 per free camera,
 /// plus the focal length) that is solved by Cholesky (LAPACK dpotrf/dpotrs); the points follow by
-/// back-substitution. Rotations are updated on the left, R ← exp(δω) R. The loss is handled by
+/// back-substitution. The camera–point coupling rows are formed once per linearisation and reused by
+/// every damping trial. Rotations are updated on the left, R ← exp(δω) R. The loss is handled by
 /// iteratively reweighted least squares. Sequential and in a fixed order: bit-identical results.
 public enum BundleAdjustment {
     @discardableResult
@@ -32,6 +33,8 @@ private struct Solver {
     /// Observations grouped by point (CSR): observationsOfPoint[pointStart[p] ..< pointStart[p + 1]].
     let pointStart: [Int]
     let observationsOfPoint: [Int]
+    /// Offset of each observation's camera in the reduced system, −1 for fixed cameras.
+    let observationOffset: [Int]
 
     // Per observation, refreshed every iteration.
     var residuals: [SIMD2<Double>]
@@ -39,6 +42,11 @@ private struct Solver {
     var cameraJacobian: [Double]  // 2 × 6 per observation, row-major
     var pointJacobian: [Double]  // 2 × 3
     var focalJacobian: [SIMD2<Double>]
+    /// Each point's coupling W with the reduced system (refreshed every iteration): its blocks with
+    /// the free cameras that observe it (CSR by point) and its focal row.
+    var couplingStart: [Int]
+    var couplings: [CameraCoupling]
+    var focalCoupling: [SIMD3<Double>]
 
     init(problem: BundleAdjustmentProblem, options: BundleAdjustmentOptions) {
         self.problem = problem
@@ -65,12 +73,16 @@ private struct Solver {
             fill[Int(o.point)] += 1
         }
         observationsOfPoint = grouped
+        observationOffset = problem.observations.map { offsets[Int($0.camera)] }
         let n = problem.observations.count
         residuals = [SIMD2<Double>](repeating: .zero, count: n)
         weights = [Double](repeating: 0, count: n)
         cameraJacobian = [Double](repeating: 0, count: 12 * n)
         pointJacobian = [Double](repeating: 0, count: 6 * n)
         focalJacobian = [SIMD2<Double>](repeating: .zero, count: n)
+        couplingStart = [Int](repeating: 0, count: problem.points.count + 1)
+        couplings = [CameraCoupling](repeating: CameraCoupling(offset: 0, columns: (.zero, .zero, .zero)), count: options.fixPoints ? 0 : n)
+        focalCoupling = [SIMD3<Double>](repeating: .zero, count: problem.points.count)
     }
 
     /// Huber ρ of a squared residual, halved so that it equals ½ r² inside the threshold.
@@ -144,12 +156,13 @@ private struct Solver {
         var gradientU = [Double](repeating: 0, count: m)
         var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
         let longestTrack = (0 ..< pointCount).map { pointStart[$0 + 1] - pointStart[$0] }.max() ?? 0
-        var scratch = EliminationScratch(capacity: longestTrack * cameraParameters + 1)
+        var projected = [CameraCoupling.Columns](repeating: (.zero, .zero, .zero), count: longestTrack)
 
         outer: while iterations < options.maxIterations {
             iterations += 1
             linearize()
             accumulate(hessian: &hessianU, gradient: &gradientU, pointBlock: &pointBlock, pointGradient: &pointGradient)
+            if !options.fixPoints { formCouplings() }
             // Try steps with growing damping until one lowers the cost.
             while true {
                 reduced = hessianU
@@ -161,9 +174,10 @@ private struct Solver {
                         // A point's distance is unobservable when translations are fixed: the tiny
                         // absolute term keeps its block invertible without moving observable points.
                         let floor = 1e-9 * (v[0, 0] + v[1, 1] + v[2, 2]) + 1e-12
-                        v = v + Matrix3(rows: [lambda * v[0, 0] + floor, 0, 0], [0, lambda * v[1, 1] + floor, 0], [0, 0, lambda * v[2, 2] + floor])
+                        v = v + Matrix3(rows: SIMD3(lambda * v[0, 0] + floor, 0, 0), SIMD3(0, lambda * v[1, 1] + floor, 0),
+                                        SIMD3(0, 0, lambda * v[2, 2] + floor))
                         pointInverse[p] = v.inverse
-                        eliminate(point: p, inverse: pointInverse[p], gradient: pointGradient[p], scratch: &scratch, reduced: &reduced, rhs: &rhs)
+                        eliminate(point: p, inverse: pointInverse[p], gradient: pointGradient[p], projected: &projected, reduced: &reduced, rhs: &rhs)
                     }
                 }
                 var step = rhs
@@ -213,7 +227,7 @@ private struct Solver {
         for (index, o) in problem.observations.enumerated() where weights[index] > 0 {
             let w = weights[index]
             let r = residuals[index]
-            let offset = cameraOffset[Int(o.camera)]
+            let offset = observationOffset[index]
             var columns = 0
             if offset >= 0 {
                 for a in 0 ..< pc {
@@ -254,63 +268,87 @@ private struct Solver {
                 SIMD3(pointJacobian[b + 3], pointJacobian[b + 4], pointJacobian[b + 5]))
     }
 
-    /// Row of Jcᵀ Jp for camera parameter a of observation `index` (unweighted).
-    func coupling(_ index: Int, parameter a: Int, _ ju: SIMD3<Double>, _ jv: SIMD3<Double>) -> SIMD3<Double> {
-        let du = cameraJacobian[12 * index + a]
-        let dv = cameraJacobian[12 * index + 6 + a]
-        return du * ju + dv * jv
-    }
-
-    /// Row of Jfᵀ Jp for the focal length (unweighted).
-    func focalCoupling(_ index: Int, _ ju: SIMD3<Double>, _ jv: SIMD3<Double>) -> SIMD3<Double> {
-        let f = focalJacobian[index]
-        return f.x * ju + f.y * jv
-    }
-
-    /// Walks point p's weighted observations: calls `body(slot, w, row)` for each parameter of each
-    /// free camera observing it (its slot in the reduced system, the observation's weight, and the
-    /// unweighted row of Jcᵀ Jp), and returns the point's focal row Σ w Jfᵀ Jp (zero without a free focal).
-    func forEachCoupling(ofPoint p: Int, _ body: (_ slot: Int, _ w: Double, _ row: SIMD3<Double>) -> Void) -> SIMD3<Double> {
-        var focalRow = SIMD3<Double>.zero
-        for k in pointStart[p] ..< pointStart[p + 1] {
-            let index = observationsOfPoint[k]
-            let w = weights[index]
-            guard w > 0 else { continue }
-            let (ju, jv) = pointRows(index)
-            if focalOffset >= 0 { focalRow += w * focalCoupling(index, ju, jv) }
-            let offset = cameraOffset[Int(problem.observations[index].camera)]
-            guard offset >= 0 else { continue }
-            for a in 0 ..< cameraParameters { body(offset + a, w, coupling(index, parameter: a, ju, jv)) }
+    /// Fills every point's coupling W from the current Jacobians and weights: one block per free
+    /// camera observing it, Σ w Jcᵀ Jp over its observations there, and its focal row Σ w Jfᵀ Jp.
+    mutating func formCouplings() {
+        let lanes = SIMD8<Double>((0 ..< 8).map { $0 < cameraParameters ? 1 : 0 })
+        var next = 0
+        for p in 0 ..< problem.points.count {
+            couplingStart[p] = next
+            var focalRow = SIMD3<Double>.zero
+            for k in pointStart[p] ..< pointStart[p + 1] {
+                let index = observationsOfPoint[k]
+                let w = weights[index]
+                guard w > 0 else { continue }
+                let (ju, jv) = pointRows(index)
+                if focalOffset >= 0 { focalRow += w * (focalJacobian[index].x * ju + focalJacobian[index].y * jv) }
+                let offset = observationOffset[index]
+                guard offset >= 0 else { continue }
+                let j = 12 * index
+                let cu = w * lanes * SIMD8(cameraJacobian[j], cameraJacobian[j + 1], cameraJacobian[j + 2], cameraJacobian[j + 3],
+                                           cameraJacobian[j + 4], cameraJacobian[j + 5], 0, 0)
+                let cv = w * lanes * SIMD8(cameraJacobian[j + 6], cameraJacobian[j + 7], cameraJacobian[j + 8], cameraJacobian[j + 9],
+                                           cameraJacobian[j + 10], cameraJacobian[j + 11], 0, 0)
+                let columns = (cu * ju.x + cv * jv.x, cu * ju.y + cv * jv.y, cu * ju.z + cv * jv.z)
+                // A camera that sees the point twice contributes one block.
+                if let same = (couplingStart[p] ..< next).first(where: { couplings[$0].offset == offset }) {
+                    couplings[same].columns = (couplings[same].columns.0 + columns.0, couplings[same].columns.1 + columns.1,
+                                               couplings[same].columns.2 + columns.2)
+                } else {
+                    couplings[next] = CameraCoupling(offset: offset, columns: columns)
+                    next += 1
+                }
+            }
+            focalCoupling[p] = focalRow
         }
-        return focalRow
+        couplingStart[problem.points.count] = next
     }
 
-    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g over the point's
-    /// camera blocks W (6 × 3 per observing free camera, plus one focal row summed over its observations).
-    func eliminate(point p: Int, inverse: Matrix3, gradient g: SIMD3<Double>, scratch: inout EliminationScratch,
+    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g, block by block
+    /// (lower triangle; the diagonal blocks are written whole, their upper half is never read).
+    func eliminate(point p: Int, inverse v: Matrix3, gradient g: SIMD3<Double>, projected: inout [CameraCoupling.Columns],
                    reduced: inout [Double], rhs: inout [Double]) {
         let m = reducedSize
-        scratch.count = 0
-        let focalRow = forEachCoupling(ofPoint: p) { slot, w, row in
-            scratch.slot[scratch.count] = slot
-            scratch.w[scratch.count] = w * row
-            scratch.count += 1
-        }
-        if focalOffset >= 0 {
-            scratch.slot[scratch.count] = focalOffset
-            scratch.w[scratch.count] = focalRow
-            scratch.count += 1
-        }
-        let inverseTransposed = inverse.transposed
-        for a in 0 ..< scratch.count {
-            // y = V⁻¹ wₐ (V symmetric): row a of W V⁻¹.
-            let y = inverseTransposed * scratch.w[a]
-            let sa = scratch.slot[a]
-            rhs[sa] -= dot(y, g)
-            for b in 0 ..< scratch.count {
-                let sb = scratch.slot[b]
-                guard sb <= sa else { continue }
-                reduced[sa * m + sb] -= dot(y, scratch.w[b])
+        let pc = cameraParameters
+        let first = couplingStart[p]
+        let count = couplingStart[p + 1] - first
+        couplings.withUnsafeBufferPointer { blocks in
+            projected.withUnsafeMutableBufferPointer { y in
+                reduced.withUnsafeMutableBufferPointer { s in
+                    rhs.withUnsafeMutableBufferPointer { b in
+                        for i in 0 ..< count {
+                            // Yᵢ = Wᵢ V⁻¹, by columns.
+                            let w = blocks[first + i].columns
+                            y[i] = (w.0 * v[0, 0] + w.1 * v[1, 0] + w.2 * v[2, 0], w.0 * v[0, 1] + w.1 * v[1, 1] + w.2 * v[2, 1],
+                                    w.0 * v[0, 2] + w.1 * v[1, 2] + w.2 * v[2, 2])
+                            let offset = blocks[first + i].offset
+                            let yg = y[i].0 * g.x + y[i].1 * g.y + y[i].2 * g.z
+                            for r in 0 ..< pc { b[offset + r] -= yg[r] }
+                            for j in 0 ... i {
+                                let other = blocks[first + j].offset
+                                // Block (row camera, column camera) with the row camera's offset the larger.
+                                let (rowOffset, columnOffset, left, right) = offset >= other ? (offset, other, y[i], blocks[first + j].columns)
+                                                                                             : (other, offset, y[j], w)
+                                for r in 0 ..< pc {
+                                    let row = left.0[r] * right.0 + left.1[r] * right.1 + left.2[r] * right.2
+                                    let base = (rowOffset + r) * m + columnOffset
+                                    for c in 0 ..< pc { s[base + c] -= row[c] }
+                                }
+                            }
+                        }
+                        guard focalOffset >= 0 else { return }
+                        let f = focalOffset
+                        let focalRow = focalCoupling[p]
+                        let yf = v.transposed * focalRow
+                        for i in 0 ..< count {
+                            let w = blocks[first + i].columns
+                            let row = yf.x * w.0 + yf.y * w.1 + yf.z * w.2
+                            for c in 0 ..< pc { s[f * m + blocks[first + i].offset + c] -= row[c] }
+                        }
+                        s[f * m + f] -= dot(yf, focalRow)
+                        b[f] -= dot(yf, g)
+                    }
+                }
             }
         }
     }
@@ -336,22 +374,25 @@ private struct Solver {
         guard !options.fixPoints else { return next }
         for p in next.points.indices where pointStart[p + 1] > pointStart[p] {
             var g = pointGradient[p]
-            let focalRow = forEachCoupling(ofPoint: p) { slot, w, row in g -= (step[slot] * w) * row }
-            if focalOffset >= 0 { g -= step[focalOffset] * focalRow }
+            for k in couplingStart[p] ..< couplingStart[p + 1] {
+                let o = couplings[k].offset
+                let w = couplings[k].columns
+                var delta = SIMD8<Double>.zero
+                for r in 0 ..< cameraParameters { delta[r] = step[o + r] }
+                g -= SIMD3((w.0 * delta).sum(), (w.1 * delta).sum(), (w.2 * delta).sum())
+            }
+            if focalOffset >= 0 { g -= step[focalOffset] * focalCoupling[p] }
             next.points[p] += pointInverse[p] * g
         }
         return next
     }
 }
 
-/// Reusable buffers for eliminating one point: the rows of W that touch it and their slots.
-private struct EliminationScratch {
-    var slot: [Int]
-    var w: [SIMD3<Double>]
-    var count = 0
-
-    init(capacity: Int) {
-        slot = [Int](repeating: 0, count: capacity)
-        w = [SIMD3<Double>](repeating: .zero, count: capacity)
-    }
+/// One point's coupling with one free camera, W = Σ w Jcᵀ Jp (6 × 3, or 3 × 3 with translations
+/// fixed), stored by columns with one lane per camera parameter so that blocks multiply as vectors.
+private struct CameraCoupling {
+    typealias Columns = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
+    /// Offset of the camera's parameters in the reduced system.
+    var offset: Int
+    var columns: Columns
 }

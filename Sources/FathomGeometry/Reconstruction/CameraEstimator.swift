@@ -6,10 +6,12 @@ import FathomCore
 /// 1. Survey: between the reference frame and others, how far tracks move and how much a
 ///    homography leaves unexplained (parallax). No motion: a static camera. Motion but no parallax:
 ///    the camera only turns (`RotationEstimator`). Otherwise:
-/// 2. Focal length, when not given: the one whose reconstruction of a subset of frames explains
-///    the tracks best (coarse grid, then golden section), then refined in the global adjustments.
+/// 2. Focal length, when not given: the one whose quick reconstruction of about eight frames
+///    explains the tracks best, on a coarse grid; the bundle adjustments then refine it.
 /// 3. Incremental reconstruction (`IncrementalMapper`) from the reference frame and a partner with
-///    enough parallax; global bundle adjustments; tracks no static point explains are moving.
+///    enough parallax, built on about 16 evenly spread keyframes; the frames between them are
+///    registered against that map; global bundle adjustments of the keyframes, the other frames
+///    following by pose refinement; tracks no static point explains are moving.
 /// 4. World = camera of the reference frame; scale: median depth of its static points is 1.
 public struct CameraEstimator: Sendable {
     public let options: CameraEstimatorOptions
@@ -58,31 +60,36 @@ public struct CameraEstimator: Sendable {
             var intrinsics = known ?? centredIntrinsics(FocalSearch.focal(width: width, horizontalFOVDegrees: options.fallbackHorizontalFOVDegrees),
                                                         width: width, height: height)
             if known == nil {
-                let subset = searchFrames(count: table.frameCount, reference: reference, partner: partner)
+                let subset = spreadFrames(count: table.frameCount, about: 8, including: [reference, partner])
                 let low = FocalSearch.focal(width: width, horizontalFOVDegrees: options.focalSearchFOVDegrees.upperBound)
                 let high = FocalSearch.focal(width: width, horizontalFOVDegrees: options.focalSearchFOVDegrees.lowerBound)
-                let found = FocalSearch.minimize(over: low ... high, gridPoints: 9, refinements: 3) { f in
+                // No golden-section refinement: the adjustments with a free focal length move it
+                // further than that would, so the grid only has to find the right valley.
+                let found = FocalSearch.minimize(over: low ... high, gridPoints: 9, refinements: 0) { f in
                     var mapper = IncrementalMapper(table: table, options: options, intrinsics: centredIntrinsics(f, width: width, height: height),
-                                                   width: width, height: height, frames: subset)
+                                                   width: width, height: height, keyframes: subset, registrationSamples: 50)
                     guard mapper.initialize(reference, partner) else { return .infinity }
-                    mapper.registerAll(optimizeFocal: false, localAdjustment: false)
+                    mapper.registerAll(subset, localAdjustment: false)
+                    mapper.adjustAll(maxIterations: 10)
                     return mapper.truncatedCost()
                 }
                 guard found.cost.isFinite else { continue }
                 intrinsics = centredIntrinsics(found.focal, width: width, height: height)
             }
-            var mapper = IncrementalMapper(table: table, options: options, intrinsics: intrinsics, width: width, height: height, frames: allFrames)
+            let keyframes = spreadFrames(count: table.frameCount, about: options.keyframes, including: [reference, partner])
+            var mapper = IncrementalMapper(table: table, options: options, intrinsics: intrinsics, width: width, height: height, keyframes: keyframes)
             guard mapper.initialize(reference, partner) else { continue }
-            mapper.registerAll(optimizeFocal: known == nil)
-            // The focal length sits in a long shallow valley when the views span a small arc: the
-            // final adjustments run to a tight tolerance so it reaches the bottom.
+            mapper.registerAll(keyframes, optimizeFocal: known == nil, localAdjustment: true)
+            mapper.registerAll(allFrames, localAdjustment: false)  // the frames between keyframes
             for _ in 0 ..< 2 {
                 mapper.triangulateAll()
-                mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10)
+                mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 15)
                 mapper.removeOutliers()
             }
             mapper.setAside(staticFit(mapper.table, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics).moving)
             mapper.triangulateAll()
+            // The focal length sits in a long shallow valley when the views span a small arc: the
+            // last adjustment runs to a tight tolerance so it reaches the bottom.
             mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10)
             let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics)
             let registeredFraction = Double(mapper.registeredCount) / Double(table.frameCount)
@@ -96,11 +103,11 @@ public struct CameraEstimator: Sendable {
         return nil
     }
 
-    /// About eight frames spread over the clip, always with the starting pair: enough views to
-    /// tell focal lengths apart, few enough to try many.
-    private func searchFrames(count: Int, reference: Int, partner: Int) -> [Int] {
-        let step = max(1, count / 8)
-        return Array(Set(stride(from: 0, to: count, by: step)).union([reference, partner])).sorted()
+    /// About `about` frames evenly spread over the clip, always with the `including` ones (the
+    /// starting pair): the keyframes of a reconstruction.
+    private func spreadFrames(count: Int, about: Int, including: [Int]) -> [Int] {
+        let step = max(1, count / about)
+        return Array(Set(stride(from: 0, to: count, by: step)).union(including)).sorted()
     }
 
     /// Each track's best static 3D point, triangulated from all its observations in registered

@@ -13,7 +13,9 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
     public var parallaxPixels: Double
     /// New 3D points need viewing rays at least this far apart, degrees.
     public var minTriangulationAngleDegrees: Double
-    /// Frames adjusted together after each registration.
+    /// Frames (evenly spread) the map is built from; the others are registered against it.
+    public var keyframes: Int
+    /// Keyframes adjusted together after each registration.
     public var localWindow: Int
     /// Points in a global bundle adjustment (long, well-spread tracks are kept).
     public var maxBundlePoints: Int
@@ -28,14 +30,15 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
 
     public init(inlierThresholdPixels: Double = 1.5, huberPixels: Double = 1.0, movingThresholdPixels: Double = 3,
                 staticPixels: Double = 0.75, parallaxPixels: Double = 1.0, minTriangulationAngleDegrees: Double = 1,
-                localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600, fallbackHorizontalFOVDegrees: Double = 60,
-                focalSearchFOVDegrees: ClosedRange<Double> = 15 ... 120, seed: UInt64 = 0xF47_0C4) {
+                keyframes: Int = 16, localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600,
+                fallbackHorizontalFOVDegrees: Double = 60, focalSearchFOVDegrees: ClosedRange<Double> = 15 ... 120, seed: UInt64 = 0xF47_0C4) {
         self.inlierThresholdPixels = inlierThresholdPixels
         self.huberPixels = huberPixels
         self.movingThresholdPixels = movingThresholdPixels
         self.staticPixels = staticPixels
         self.parallaxPixels = parallaxPixels
         self.minTriangulationAngleDegrees = minTriangulationAngleDegrees
+        self.keyframes = keyframes
         self.localWindow = localWindow
         self.maxBundlePoints = maxBundlePoints
         self.maxCameraTracks = maxCameraTracks

@@ -2,7 +2,8 @@ import Foundation
 
 /// One-dimensional minimisation over focal lengths: a coarse geometric grid (the cost of a wrong
 /// focal length is far from convex, so local descent alone could stop in the wrong valley), then
-/// golden-section search in log-focal between the best grid point's neighbours.
+/// `refinements` steps of golden-section search in log-focal between the best grid point's
+/// neighbours (none: the best grid point, for callers that refine the focal length themselves).
 enum FocalSearch {
     static func minimize(over range: ClosedRange<Double>, gridPoints: Int = 14, refinements: Int = 8,
                          _ cost: (Double) -> Double) -> (focal: Double, cost: Double) {
@@ -15,6 +16,7 @@ enum FocalSearch {
         var a = grid[max(0, bestIndex - 1)]
         var b = grid[min(gridPoints - 1, bestIndex + 1)]
         var best = (focal: Foundation.exp(grid[bestIndex]), cost: costs[bestIndex])
+        guard refinements > 0 else { return best }
         let ratio = (5.0.squareRoot() - 1) / 2
         var c = b - ratio * (b - a)
         var d = a + ratio * (b - a)

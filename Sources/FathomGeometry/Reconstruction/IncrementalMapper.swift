@@ -1,17 +1,22 @@
 import FathomCore
 
-/// Incremental structure from motion over one clip's tracks: a two-view start from an essential
-/// matrix, then frame after frame registered by PnP + RANSAC against the points so far, new points
-/// triangulated, a local bundle adjustment after each registration and global ones as the model
-/// grows. Observations that stop fitting (moving objects, tracker slips) are set aside as outliers.
+/// Incremental structure from motion over one clip's tracks, built on keyframes (video frames are
+/// near-redundant: a few well-spread frames fix the map, the others follow): a two-view start from
+/// an essential matrix, then keyframe after keyframe registered against the points so far, new
+/// points triangulated, a local bundle adjustment after each registration and global ones as the
+/// model grows; finally the frames between keyframes are registered against the map. Observations
+/// that stop fitting (moving objects, tracker slips) are set aside as outliers.
 struct IncrementalMapper {
     let table: TrackTable
     let options: CameraEstimatorOptions
     let width: Int
     let height: Int
     var intrinsics: PinholeIntrinsics
-    /// Frames this mapper may register (all frames, or a subset while searching the focal length).
-    let allowedFrames: [Int]
+    /// Frames the map is built and globally adjusted from; other frames are registered against it.
+    let keyframes: [Int]
+    /// Most PnP samples drawn for a frame the guided registration cannot place (fewer in the focal
+    /// search, where a focal length that leaves frames hard to place is a poor one anyway).
+    let registrationSamples: Int
     /// The frame whose camera is the world frame; never moved by bundle adjustment.
     private(set) var anchor = 0
     private(set) var cameraFromWorld: [RigidTransform?]
@@ -24,13 +29,15 @@ struct IncrementalMapper {
     private(set) var bundleIterations = 0
     private(set) var lastSummary: BundleAdjustmentSummary?
 
-    init(table: TrackTable, options: CameraEstimatorOptions, intrinsics: PinholeIntrinsics, width: Int, height: Int, frames: [Int]) {
+    init(table: TrackTable, options: CameraEstimatorOptions, intrinsics: PinholeIntrinsics, width: Int, height: Int, keyframes: [Int],
+         registrationSamples: Int = 200) {
         self.table = table
         self.options = options
         self.intrinsics = intrinsics
         self.width = width
         self.height = height
-        allowedFrames = frames
+        self.keyframes = keyframes
+        self.registrationSamples = registrationSamples
         cameraFromWorld = Array(repeating: nil, count: table.frameCount)
         points = Array(repeating: nil, count: table.trackCount)
         outlier = Array(repeating: false, count: table.uv.count)
@@ -60,9 +67,8 @@ struct IncrementalMapper {
         for motion in EssentialMatrix.motions(of: fit.model) {
             var count = 0
             for i in inliers {
-                let views = [RigidTransform.identity, motion]
-                let observations = [x1[i], x2[i]]
-                if let p = Triangulation.point(count: 2, refinements: 0, { (views[$0], observations[$0]) }), p.minDepth > 0 { count += 1 }
+                let p = Triangulation.point(count: 2, refinements: 0) { $0 == 0 ? (RigidTransform.identity, x1[i]) : (motion, x2[i]) }
+                if let p, p.minDepth > 0 { count += 1 }
             }
             if count > best?.count ?? -1 { best = (motion, count) }
         }
@@ -79,16 +85,16 @@ struct IncrementalMapper {
 
     // MARK: registration
 
-    /// Registers every frame it can, most-connected first. `localAdjustment`: a windowed bundle
-    /// adjustment after each registration and global ones as the model grows (off for the quick
-    /// reconstructions of the focal search, which adjust once at the end).
-    mutating func registerAll(optimizeFocal: Bool, localAdjustment: Bool = true) {
+    /// Registers every one of `frames` it can, most-connected first, triangulating the tracks each
+    /// adds. `localAdjustment` (building the map from keyframes): a windowed bundle adjustment after
+    /// each registration and global ones as the model grows.
+    mutating func registerAll(_ frames: [Int], optimizeFocal: Bool = false, localAdjustment: Bool) {
         var failed = Set<Int>()
         var lastGlobal = registeredCount
         while true {
             var best: (frame: Int, count: Int)?
-            for f in allowedFrames where cameraFromWorld[f] == nil && !failed.contains(f) {
-                let count = correspondences(frame: f).tracks.count
+            for f in frames where cameraFromWorld[f] == nil && !failed.contains(f) {
+                let count = table.inFrame[f].count { points[table.track[$0]] != nil && !outlier[$0] }
                 if count > best?.count ?? 11 { best = (f, count) }
             }
             guard let next = best?.frame else { break }
@@ -108,9 +114,11 @@ struct IncrementalMapper {
                 lastGlobal = registeredCount
             }
         }
-        if !localAdjustment {
-            adjust(free: Set(registrationOrder).subtracting([anchor]), optimizeFocal: false, maxIterations: 10)
-        }
+    }
+
+    /// Bundle adjustment of every registered camera and the points they see.
+    mutating func adjustAll(maxIterations: Int) {
+        adjust(free: Set(registrationOrder).subtracting([anchor]), optimizeFocal: false, maxIterations: maxIterations)
     }
 
     /// Tracks with a 3D point visible (and not set aside) in frame f.
@@ -124,28 +132,43 @@ struct IncrementalMapper {
         return (tracks, observations)
     }
 
-    /// PnP + RANSAC against the current points, then pose refinement on the inliers.
+    /// Pose of frame f against the current points, then refined on the inliers. Guided first (as in
+    /// tracking a video): the nearest registered frame's pose and that pose refined robustly on every
+    /// correspondence are scored as RANSAC hypotheses (MSAC, local optimisation on their inliers)
+    /// without sampling; the result is taken when a majority of the correspondences fit it, since no
+    /// other pose could. Otherwise PnP + RANSAC, seeded with the same hypotheses.
     mutating func register(_ f: Int) -> Bool {
         let (tracks, observations) = correspondences(frame: f)
         guard tracks.count >= 12 else { return false }
         let world = tracks.map { points[$0]! }
         let image = observations.map { normalized(table.uv[$0]) }
         let problem = PoseEstimation(world: world, image: image, focal: intrinsics.fx)
-        // The nearest registered frame's pose predicts this one in a video.
         let nearest = registrationOrder.min { (abs($0 - f), $0) < (abs($1 - f), $1) }
-        let prediction = nearest.flatMap { cameraFromWorld[$0] }.map { [$0] } ?? []
-        // A frame needs a quarter of its correspondences to fit, so ≥ 200 samples of six find an
-        // all-inlier one with probability ≥ 1 − (1 − 0.25⁶)²⁰⁰ only for ratios above ~0.4; below
-        // that the frame is better left unregistered than searched for thousands of iterations.
-        let ransac = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 8, maxIterations: 200, seed: options.seed &+ UInt64(f))
-        guard let fit = RANSAC.estimate(problem, options: ransac, hypotheses: prediction),
-              fit.inlierCount >= max(12, tracks.count / 4) else { return false }
-        let inliers = fit.inlierIndices
-        guard let pose = PoseEstimation.refine(fit.model, world: inliers.map { world[$0] }, image: inliers.map { image[$0] },
+        var hypotheses: [RigidTransform] = []
+        if let prediction = nearest.flatMap({ cameraFromWorld[$0] }) {
+            hypotheses.append(prediction)
+            if let refined = PoseEstimation.refine(prediction, world: world, image: image, focal: intrinsics.fx, huberPixels: options.huberPixels) {
+                hypotheses.append(refined)
+            }
+        }
+        let seed = options.seed &+ UInt64(f)
+        let guidedOnly = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 0, maxIterations: 0, seed: seed)
+        var fit = RANSAC.estimate(problem, options: guidedOnly, hypotheses: hypotheses)
+        if fit.map({ $0.inlierCount * 2 <= problem.count }) ?? true {
+            // A frame needs a quarter of its correspondences to fit, but 200 samples of six find an
+            // all-inlier one with probability ≥ 1 − (1 − 0.25⁶)²⁰⁰ only for ratios above ~0.4; below
+            // that the frame is better left unregistered than searched for thousands of iterations.
+            let ransac = RANSACOptions(threshold: options.inlierThresholdPixels, minIterations: 8, maxIterations: registrationSamples, seed: seed)
+            fit = RANSAC.estimate(problem, options: ransac, hypotheses: hypotheses)
+        }
+        guard let found = fit, found.inlierCount >= max(12, tracks.count / 4) else { return false }
+        let (model, agreeing) = (found.model, found.inliers)
+        let kept = agreeing.indices.filter { agreeing[$0] }
+        guard let pose = PoseEstimation.refine(model, world: kept.map { world[$0] }, image: kept.map { image[$0] },
                                                focal: intrinsics.fx, huberPixels: options.huberPixels) else { return false }
         cameraFromWorld[f] = pose
         registrationOrder.append(f)
-        for (i, k) in observations.enumerated() where !fit.inliers[i] { outlier[k] = true }
+        for (i, k) in observations.enumerated() where !agreeing[i] { outlier[k] = true }
         return true
     }
 
@@ -215,19 +238,11 @@ struct IncrementalMapper {
         return chosen
     }
 
-    /// Registered frames spread evenly (at most about 16, always the anchor): global adjustments
-    /// run on these, so their cost does not grow with the square of the clip length; the other
-    /// frames follow by pose refinement against the adjusted points.
-    func keyframes() -> Set<Int> {
-        let registered = registrationOrder.sorted()
-        let step = max(1, (registered.count + 15) / 16)
-        return Set(registered.enumerated().filter { $0.offset % step == 0 || $0.element == registered.last }.map(\.element)).union([anchor])
-    }
-
-    /// Global adjustment of the keyframes (observations of other frames left out), then every
-    /// other registered frame's pose refined against the adjusted points.
+    /// Global adjustment of the registered keyframes (observations of other frames left out), then
+    /// every other registered frame's pose refined against the adjusted points: the cost does not
+    /// grow with the square of the clip length.
     mutating func adjustKeyframes(optimizeFocal: Bool, maxIterations: Int, relativeTolerance: Double = 1e-6) {
-        let keys = keyframes()
+        let keys = Set(keyframes.filter { cameraFromWorld[$0] != nil }).union([anchor])
         let adjusted = Set(adjust(free: keys.subtracting([anchor]), observedBy: keys, optimizeFocal: optimizeFocal,
                                   maxIterations: maxIterations, relativeTolerance: relativeTolerance))
         // The adjustment may shift the gauge a little: other frames follow the adjusted points only,
@@ -312,12 +327,12 @@ struct IncrementalMapper {
         }
     }
 
-    /// Truncated reprojection cost over every observation in the allowed frames, normalised by their
+    /// Truncated reprojection cost over every observation in the keyframes, normalised by their
     /// number: an observation without a registered camera or point costs the full threshold², so
     /// reconstructions that explain more of the tracks score better. Compares focal lengths.
     func truncatedCost() -> Double {
         let tau2 = options.inlierThresholdPixels * options.inlierThresholdPixels
-        let allowed = Set(allowedFrames)
+        let allowed = Set(keyframes)
         var total = 0.0
         var count = 0
         for q in 0 ..< table.trackCount {

@@ -15,7 +15,9 @@ struct MotionSurvey {
 
     let pairs: [Pair]
 
-    init(table: TrackTable, reference: Int, options: CameraEstimatorOptions, maxPairs: Int = 24) {
+    /// `maxPairs` frames evenly spread, each fitted with at most `maxIterations` RANSAC samples: the
+    /// survey needs coarse figures, and where a homography keeps failing the parallax is large anyway.
+    init(table: TrackTable, reference: Int, options: CameraEstimatorOptions, maxPairs: Int = 12, maxIterations: Int = 300) {
         let others = (0 ..< table.frameCount).filter { $0 != reference }
         let stride = max(1, (others.count + maxPairs - 1) / maxPairs)
         var pairs: [Pair] = []
@@ -29,10 +31,9 @@ struct MotionSurvey {
             var consistent = 0
             let seed = options.seed &+ UInt64(frame)
             let homography = HomographyEstimation(x1: c.x1, x2: c.x2)
-            if c.tracks.count >= 16,
-               let h = RANSAC.estimate(homography, options: RANSACOptions(threshold: options.inlierThresholdPixels, seed: seed)),
-               let f = RANSAC.estimate(FundamentalMatrixEstimation(x1: c.x1, x2: c.x2),
-                                       options: RANSACOptions(threshold: options.inlierThresholdPixels, seed: seed)) {
+            let ransac = RANSACOptions(threshold: options.inlierThresholdPixels, maxIterations: maxIterations, seed: seed)
+            if c.tracks.count >= 16, let h = RANSAC.estimate(homography, options: ransac),
+               let f = RANSAC.estimate(FundamentalMatrixEstimation(x1: c.x1, x2: c.x2), options: ransac) {
                 consistent = f.inlierCount
                 let misses = f.inlierIndices.map { homography.squaredResidual(of: $0, under: h.model).squareRoot() }.sorted()
                 parallax = misses.isEmpty ? 0 : misses[misses.count * 4 / 5]

@@ -12,7 +12,7 @@ public enum EssentialMatrix {
     /// The essential matrix nearest `m`: its SVD with the singular values replaced by (1, 1, 0).
     static func projectToEssential(_ m: Matrix3) throws(FathomError) -> Matrix3 {
         let (u, _, vt) = try LAPACK.svd(m.flat, rows: 3, columns: 3)
-        return Matrix3(flat: u) * Matrix3(rows: [1, 0, 0], [0, 1, 0], [0, 0, 0]) * Matrix3(flat: vt)
+        return Matrix3(flat: u) * Matrix3(rows: SIMD3(1, 0, 0), SIMD3(0, 1, 0), .zero) * Matrix3(flat: vt)
     }
 
     /// First-order geometric (Sampson) distance squared of a correspondence to the epipolar
@@ -35,7 +35,7 @@ public enum EssentialMatrix {
         var vtMatrix = Matrix3(flat: vt)
         if determinant(uMatrix) < 0 { uMatrix = -1 * uMatrix }
         if determinant(vtMatrix) < 0 { vtMatrix = -1 * vtMatrix }
-        let w = Matrix3(rows: [0, -1, 0], [1, 0, 0], [0, 0, 1])
+        let w = Matrix3(rows: SIMD3(0, -1, 0), SIMD3(1, 0, 0), SIMD3(0, 0, 1))
         let r1 = uMatrix * w * vtMatrix
         let r2 = uMatrix * w.transposed * vtMatrix
         let t = SIMD3(u[2], u[5], u[8])

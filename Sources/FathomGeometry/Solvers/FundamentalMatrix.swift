@@ -6,7 +6,7 @@ public enum FundamentalMatrix {
     /// Hartley's normalised eight-point algorithm with the rank-2 constraint enforced.
     public static func eightPoint(_ x1: [SIMD2<Double>], _ x2: [SIMD2<Double>]) -> Matrix3? {
         guard let f = linearEightPoint(x1, x2), let (u, s, vt) = try? LAPACK.svd(f.flat, rows: 3, columns: 3) else { return nil }
-        return Matrix3(flat: u) * Matrix3(rows: [s[0], 0, 0], [0, s[1], 0], [0, 0, 0]) * Matrix3(flat: vt)
+        return Matrix3(flat: u) * Matrix3(rows: SIMD3(s[0], 0, 0), SIMD3(0, s[1], 0), .zero) * Matrix3(flat: vt)
     }
 
     /// The least-squares solution of x₂ᵀ M x₁ = 0 on normalised points, denormalised, with no

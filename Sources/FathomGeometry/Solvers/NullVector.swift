@@ -49,7 +49,7 @@ struct PointNormalization {
 
     /// The 3 × 3 matrix of the normalisation in homogeneous coordinates.
     var matrix: Matrix3 {
-        Matrix3(rows: [scale, 0, -scale * center.x], [0, scale, -scale * center.y], [0, 0, 1])
+        Matrix3(rows: SIMD3(scale, 0, -scale * center.x), SIMD3(0, scale, -scale * center.y), SIMD3(0, 0, 1))
     }
 }
 
