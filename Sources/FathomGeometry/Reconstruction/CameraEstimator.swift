@@ -9,7 +9,7 @@ import FathomCore
 /// 2. Focal length, when not given: the one whose quick reconstruction of about eight frames
 ///    explains the tracks best, on a coarse grid; the bundle adjustments then refine it.
 /// 3. Incremental reconstruction (`IncrementalMapper`) from the reference frame and a partner with
-///    enough parallax, built on about 16 evenly spread keyframes; the frames between them are
+///    enough parallax, built on keyframes (every third frame); the frames between them are
 ///    registered against that map; global bundle adjustments of the keyframes, the other frames
 ///    following by pose refinement; tracks no static point explains are moving.
 /// 4. World = camera of the reference frame; scale: median depth of its static points is 1.
@@ -76,7 +76,8 @@ public struct CameraEstimator: Sendable {
                 guard found.cost.isFinite else { continue }
                 intrinsics = centredIntrinsics(found.focal, width: width, height: height)
             }
-            let keyframes = spreadFrames(count: table.frameCount, about: options.keyframes, including: [reference, partner])
+            let keyframeCount = (table.frameCount + options.keyframeSpacing - 1) / options.keyframeSpacing
+            let keyframes = spreadFrames(count: table.frameCount, about: keyframeCount, including: [reference, partner])
             var mapper = IncrementalMapper(table: table, options: options, intrinsics: intrinsics, width: width, height: height, keyframes: keyframes)
             guard mapper.initialize(reference, partner) else { continue }
             mapper.registerAll(keyframes, optimizeFocal: known == nil, localAdjustment: true)

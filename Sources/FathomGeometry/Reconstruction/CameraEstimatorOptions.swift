@@ -13,8 +13,10 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
     public var parallaxPixels: Double
     /// New 3D points need viewing rays at least this far apart, degrees.
     public var minTriangulationAngleDegrees: Double
-    /// Frames (evenly spread) the map is built from; the others are registered against it.
-    public var keyframes: Int
+    /// The map is built from every `keyframeSpacing`-th frame (evenly spread, so longer clips get
+    /// more keyframes and neighbouring keyframes keep sharing tracks); the others are registered
+    /// against it.
+    public var keyframeSpacing: Int
     /// Keyframes adjusted together after each registration.
     public var localWindow: Int
     /// Points in a global bundle adjustment (long, well-spread tracks are kept).
@@ -30,7 +32,7 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
 
     public init(inlierThresholdPixels: Double = 1.5, huberPixels: Double = 1.0, movingThresholdPixels: Double = 3,
                 staticPixels: Double = 0.75, parallaxPixels: Double = 1.0, minTriangulationAngleDegrees: Double = 1,
-                keyframes: Int = 16, localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600,
+                keyframeSpacing: Int = 3, localWindow: Int = 8, maxBundlePoints: Int = 300, maxCameraTracks: Int = 600,
                 fallbackHorizontalFOVDegrees: Double = 60, focalSearchFOVDegrees: ClosedRange<Double> = 15 ... 120, seed: UInt64 = 0xF47_0C4) {
         self.inlierThresholdPixels = inlierThresholdPixels
         self.huberPixels = huberPixels
@@ -38,7 +40,7 @@ public struct CameraEstimatorOptions: Sendable, Equatable {
         self.staticPixels = staticPixels
         self.parallaxPixels = parallaxPixels
         self.minTriangulationAngleDegrees = minTriangulationAngleDegrees
-        self.keyframes = keyframes
+        self.keyframeSpacing = keyframeSpacing
         self.localWindow = localWindow
         self.maxBundlePoints = maxBundlePoints
         self.maxCameraTracks = maxCameraTracks
