@@ -86,7 +86,7 @@ done
 echo
 echo "== engine I: forward+backward flow per consecutive pair on the synthetic scenes (lossless renders, 12 frames),"
 echo "   EPE against the exact flow; OpenCV DIS medium (pip) on the very same frames. 1 worker = pinned to one core."
-echo "   cpu ms = CPU time per pair, which other load on the machine inflates less than wall time."
+echo "   cpu ms = CPU time per pair, which other load on the machine inflates less than wall time; best of 3 runs for both."
 for size in 320x240 640x480; do
   width=${size%x*}; height=${size#*x}
   rm -rf "$work/flow-$size"; mkdir -p "$work/flow-$size"
@@ -94,7 +94,7 @@ for size in 320x240 640x480; do
     pin=""; [ "$workers" = 1 ] && pin="taskset -c 0"
     for preset in fast balanced; do
       export_flag=""; [ "$workers$preset" = "1fast" ] && export_flag="--export $work/flow-$size"
-      $pin "$bench" flow --frames 12 --width "$width" --height "$height" --preset "$preset" $export_flag |
+      $pin "$bench" flow --frames 12 --width "$width" --height "$height" --preset "$preset" --repeat 3 $export_flag |
         python3 -c "import json, sys; [print(json.dumps(dict(json.loads(l), method='fathom-$preset', threads=$workers))) for l in sys.stdin]"
     done
     $pin python3 scripts/bench_dis_flow.py "$work/flow-$size" --threads "$workers"
@@ -150,14 +150,14 @@ if [ "${FATHOM_BENCH_COLMAP:-1}" != 0 ]; then
 import json, sys
 def f(x, scale=1, digits=3):
     return '-' if x is None else f'{x * scale:.{digits}f}'
-print(f\"{'scene':8} {'registered':>10} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'seconds':>8}\")
+print(f\"{'scene':8} {'registered':>10} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'seconds':>8} {'cpu s':>8}\")
 for line in sys.stdin:
     r = json.loads(line)
     if 'error' in r:
         print(f\"{r['scene']:8} failed: {r['error']}\")
         continue
     print(f\"{r['scene']:8} {r['registered']:>5}/{r['frames']:<4} {f(r.get('ate_over_path'), 100):>7} {f(r.get('rpe_rotation_deg')):>7} \"
-          f\"{f(r.get('focal_error'), 100, 2):>8} {r['seconds']:8.1f}\")"
+          f\"{f(r.get('focal_error'), 100, 2):>8} {r['seconds']:8.1f} {r['cpu_seconds']:8.1f}\")"
 fi
 
 echo
@@ -185,6 +185,17 @@ if counts:
     mean_f1 = sum(r["occlusion_f1"] for r in rows if r.get("occlusion_counts")) / len(counts)
     pooled = 2 * sum(c[0] for c in counts) / max(1, sum(c[1] + c[2] for c in counts))
     print(f"   occlusion F1: mean of scenes {mean_f1:.3f}, all scenes' pixels pooled {pooled:.3f}")
+PY
+python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+colmap = {r["scene"]: r for r in rows if r.get("method") == "colmap" and "seconds" in r}
+engine = {r["scene"]: r for r in rows if r.get("benchmark") == "engine"}
+for scene in [s for s in colmap if s in engine]:
+    c, e = colmap[scene], engine[scene]
+    print(f"   {scene}: COLMAP cameras alone {c['seconds']:.0f} s wall, {c['cpu_seconds']:.0f} s CPU; Fathom's whole engine "
+          f"{e['seconds']:.2f} s wall, {e['cpu_seconds']:.2f} s CPU: {c['seconds'] / e['seconds']:.0f}x faster by wall, "
+          f"{c['cpu_seconds'] / e['cpu_seconds']:.0f}x by CPU")
 PY
 
 echo

@@ -10,7 +10,8 @@ sequential matcher and incremental mapper, and scores the largest model exactly 
 does: ATE = RMSE of camera centres after a Sim(3) Umeyama alignment to the truth, over the truth
 path length; RPE rotation = mean angle of the error of consecutive relative rotations; focal error
 against the truth's fx. Frames COLMAP did not register are reported, and left out of the scores.
-Seconds per clip are wall time of the three COLMAP steps.
+Seconds per clip are wall time of the three COLMAP steps; cpu_seconds their CPU time (user + system,
+all threads), which other load on the machine inflates far less.
 
 Needs the `colmap` executable (apt-get install colmap), h5py, numpy, ffmpeg for --frames-from video.
 """
@@ -18,6 +19,7 @@ Needs the `colmap` executable (apt-get install colmap), h5py, numpy, ffmpeg for 
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -132,11 +134,13 @@ def run_colmap(images, work, threads):
     ]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     start = time.monotonic()
+    cpu_start = children_cpu_seconds()
     for step in steps:
         run = subprocess.run([str(x) for x in step], capture_output=True, text=True, env=env)
         if run.returncode != 0:
             raise RuntimeError(f"{step[1]} failed ({run.returncode}): {run.stderr.strip()[-600:]}")
     seconds = time.monotonic() - start
+    cpu_seconds = children_cpu_seconds() - cpu_start
     models = sorted(sparse.iterdir(), key=lambda m: (m / "images.bin").stat().st_size if (m / "images.bin").exists() else 0)
     if not models:
         raise RuntimeError("mapper produced no model")
@@ -144,7 +148,12 @@ def run_colmap(images, work, threads):
     text.mkdir()
     subprocess.run(["colmap", "model_converter", "--input_path", str(models[-1]), "--output_path", str(text), "--output_type", "TXT"],
                    check=True, capture_output=True, env=env)
-    return seconds, text
+    return seconds, cpu_seconds, text
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -164,9 +173,9 @@ def main():
             truth_poses, truth_focal = truth_cameras(args.truth, scene)
             row = {"benchmark": "cameras", "method": "colmap", "scene": scene, "source": args.frames_from}
             try:
-                seconds, text = run_colmap(work / "images", work, args.threads)
+                seconds, cpu_seconds, text = run_colmap(work / "images", work, args.threads)
                 poses, focal = read_model(text)
-                row.update(score(poses, focal, truth_poses, truth_focal), seconds=seconds)
+                row.update(score(poses, focal, truth_poses, truth_focal), seconds=seconds, cpu_seconds=cpu_seconds)
             except (RuntimeError, subprocess.CalledProcessError) as error:
                 row["error"] = str(error)
             print(json.dumps(row, sort_keys=True), flush=True)
