@@ -117,28 +117,30 @@ public struct CameraEstimator: Sendable {
     /// angle, cheirality and reprojection checks.
     private func staticFit(_ table: TrackTable, cameraFromWorld: [RigidTransform?], intrinsics k: PinholeIntrinsics)
         -> (moving: [Bool], points: [SIMD3<Double>?]) {
-        var moving = [Bool](repeating: false, count: table.trackCount)
-        var points = [SIMD3<Double>?](repeating: nil, count: table.trackCount)
-        var usable: [Int] = []
+        var fits = [(moving: Bool, point: SIMD3<Double>?)](repeating: (false, nil), count: table.trackCount)
         let maxError = 2 * options.inlierThresholdPixels / k.fx
-        for q in 0 ..< table.trackCount {
-            usable.removeAll(keepingCapacity: true)
-            for o in table.observations(of: q) where cameraFromWorld[table.frame[o]] != nil { usable.append(o) }
-            guard usable.count >= 2 else { continue }
-            let view = { (i: Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>) in
-                let uv = table.uv[usable[i]]
-                return (cameraFromWorld[table.frame[usable[i]]]!, SIMD2((uv.x - k.cx) / k.fx, (uv.y - k.cy) / k.fy))
+        // Tracks are fitted independently: in parallel, with the same result on any number of cores.
+        fits.withUnsafeMutableBufferPointer { slots in
+            let output = SharedBuffer(slots)
+            parallelRows(table.trackCount, minimumWork: 256) { q in
+                let usable = table.observations(of: q).filter { cameraFromWorld[table.frame[$0]] != nil }
+                guard usable.count >= 2 else { return }
+                let view = { (i: Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>) in
+                    let uv = table.uv[usable[i]]
+                    return (cameraFromWorld[table.frame[usable[i]]]!, SIMD2((uv.x - k.cx) / k.fx, (uv.y - k.cy) / k.fy))
+                }
+                guard let point = Triangulation.point(count: usable.count, view) else { return }
+                var bad = 0
+                for o in usable {
+                    let c = cameraFromWorld[table.frame[o]]! * point.position
+                    if c.z <= 0 || length2(k.project(c) - table.uv[o]) > options.movingThresholdPixels { bad += 1 }
+                }
+                let moving = usable.count >= 3 && bad >= 2 && bad * 4 >= usable.count
+                let keep = !moving && point.passes(minAngleDegrees: options.minTriangulationAngleDegrees, maxError: maxError)
+                output[q] = (moving, keep ? point.position : nil)
             }
-            guard let point = Triangulation.point(count: usable.count, view) else { continue }
-            var bad = 0
-            for o in usable {
-                let c = cameraFromWorld[table.frame[o]]! * point.position
-                if c.z <= 0 || length2(k.project(c) - table.uv[o]) > options.movingThresholdPixels { bad += 1 }
-            }
-            moving[q] = usable.count >= 3 && bad >= 2 && bad * 4 >= usable.count
-            if !moving[q], point.passes(minAngleDegrees: options.minTriangulationAngleDegrees, maxError: maxError) { points[q] = point.position }
         }
-        return (moving, points)
+        return (fits.map(\.moving), fits.map(\.point))
     }
 
     // MARK: degenerate clips

@@ -1,9 +1,12 @@
+import FathomCore
 import Foundation
 
 /// One-dimensional minimisation over focal lengths: a coarse geometric grid (the cost of a wrong
 /// focal length is far from convex, so local descent alone could stop in the wrong valley), then
 /// `refinements` steps of golden-section search in log-focal between the best grid point's
 /// neighbours (none: the best grid point, for callers that refine the focal length themselves).
+/// The grid's costs are independent and computed in parallel; the result does not depend on the
+/// number of cores.
 enum FocalSearch {
     static func minimize(over range: ClosedRange<Double>, gridPoints: Int = 14, refinements: Int = 8,
                          _ cost: (Double) -> Double) -> (focal: Double, cost: Double) {
@@ -11,7 +14,11 @@ enum FocalSearch {
         let high = Foundation.log(range.upperBound)
         let step = (high - low) / Double(gridPoints - 1)
         let grid = (0 ..< gridPoints).map { low + Double($0) * step }
-        let costs = grid.map { cost(Foundation.exp($0)) }
+        var costs = [Double](repeating: .infinity, count: gridPoints)
+        costs.withUnsafeMutableBufferPointer { slots in
+            let output = SharedBuffer(slots)
+            parallelRows(gridPoints, minimumWork: 4096) { output[$0] = cost(Foundation.exp(grid[$0])) }
+        }
         let bestIndex = costs.indices.min { costs[$0] < costs[$1] }!
         var a = grid[max(0, bestIndex - 1)]
         var b = grid[min(gridPoints - 1, bestIndex + 1)]
