@@ -57,10 +57,7 @@ public struct FlowField: Sendable, Equatable {
 
     /// Flow at a pixel-index position (x = column, y = row), bilinear.
     public func sample(x: Float, y: Float) -> SIMD2<Float> {
-        u.withUnsafeBufferPointer { pu in
-            v.withUnsafeBufferPointer { pv in
-                SIMD2(sampleBilinear(pu, width: width, height: height, x: x, y: y), sampleBilinear(pv, width: width, height: height, x: x, y: y))
-            }
-        }
+        let tap = BilinearTap(x: x, y: y, width: width, height: height)
+        return u.withUnsafeBufferPointer { pu in v.withUnsafeBufferPointer { pv in SIMD2(tap.sample(pu), tap.sample(pv)) } }
     }
 }

@@ -75,15 +75,36 @@ public struct GrayImage: Sendable {
 /// x = j, y = i), the border replicated.
 @inlinable @inline(__always)
 package func sampleBilinear(_ p: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
-    let xc = min(max(x, 0), Float(width - 1))
-    let yc = min(max(y, 0), Float(height - 1))
-    let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)
-    let y0 = min(Int(yc), height - 2 < 0 ? 0 : height - 2)
-    let fx = xc - Float(x0)
-    let fy = yc - Float(y0)
-    let x1 = min(x0 + 1, width - 1)
-    let y1 = min(y0 + 1, height - 1)
-    let top = p[y0 * width + x0] + fx * (p[y0 * width + x1] - p[y0 * width + x0])
-    let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
-    return top + fy * (bottom - top)
+    BilinearTap(x: x, y: y, width: width, height: height).sample(p)
+}
+
+/// Where and with what weights `sampleBilinear` reads around (x, y): worked out once when several
+/// planes of one size (flow u and v, an image) are sampled at the same point.
+@frozen @usableFromInline
+package struct BilinearTap {
+    /// Indices of the top-left and bottom-left samples.
+    @usableFromInline let top: Int, bottom: Int
+    /// 1, or 0 at the last column (the border replicated).
+    @usableFromInline let right: Int
+    @usableFromInline let fx: Float, fy: Float
+
+    @inlinable @inline(__always)
+    package init(x: Float, y: Float, width: Int, height: Int) {
+        let xc = min(max(x, 0), Float(width - 1))
+        let yc = min(max(y, 0), Float(height - 1))
+        let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)
+        let y0 = min(Int(yc), height - 2 < 0 ? 0 : height - 2)
+        fx = xc - Float(x0)
+        fy = yc - Float(y0)
+        right = min(x0 &+ 1, width &- 1) &- x0
+        top = y0 &* width &+ x0
+        bottom = min(y0 &+ 1, height &- 1) &* width &+ x0
+    }
+
+    @inlinable @inline(__always)
+    package func sample(_ p: UnsafeBufferPointer<Float>) -> Float {
+        let top = p[self.top] + fx * (p[self.top &+ right] - p[self.top])
+        let bottom = p[self.bottom] + fx * (p[self.bottom &+ right] - p[self.bottom])
+        return top + fy * (bottom - top)
+    }
 }

@@ -29,13 +29,20 @@ public struct ClipMotion: Sendable {
     /// hiddenNext[t]: pixels of frame t not visible in t + 1; hiddenPrevious[t]: not visible in t − 1.
     public let hiddenNext: [[Bool]]
     public let hiddenPrevious: [[Bool]]
+    /// inconsistency[t]: `OcclusionMask.inconsistency` of pair t → t + 1.
+    public let inconsistency: [Double]
 
-    public init(images: [GrayImage], forward: [FlowField], backward: [FlowField], hiddenNext: [[Bool]], hiddenPrevious: [[Bool]]) {
+    /// Without `inconsistency`, it is worked out from the flows.
+    public init(images: [GrayImage], forward: [FlowField], backward: [FlowField], hiddenNext: [[Bool]], hiddenPrevious: [[Bool]],
+                inconsistency: [Double]? = nil) {
         self.images = images
         self.forward = forward
         self.backward = backward
         self.hiddenNext = hiddenNext
         self.hiddenPrevious = hiddenPrevious
+        self.inconsistency = inconsistency ?? forward.indices.map {
+            OcclusionMask(forward: forward[$0], backward: backward[$0], first: images[$0], second: images[$0 + 1]).inconsistency
+        }
     }
 
     public var width: Int { images[0].width }
