@@ -36,7 +36,8 @@ public struct GrayImage: Sendable {
                     let r0 = 2 * i * width
                     let r1 = r0 + width
                     for j in 0 ..< w {
-                        o[i * w + j] = 0.25 * (p[r0 + 2 * j] + p[r0 + 2 * j + 1] + p[r1 + 2 * j] + p[r1 + 2 * j + 1])
+                        let x = 2 &* j
+                        o[i &* w &+ j] = 0.25 * (p[r0 &+ x] + p[r0 &+ x &+ 1] + p[r1 &+ x] + p[r1 &+ x &+ 1])
                     }
                 }
             }
@@ -57,12 +58,14 @@ public struct GrayImage: Sendable {
                         let up = max(i - 1, 0) * w
                         let mid = i * w
                         let down = min(i + 1, h - 1) * w
-                        for j in 0 ..< w {
-                            let l = max(j - 1, 0)
-                            let r = min(j + 1, w - 1)
-                            ox[mid + j] = ((p[up + r] - p[up + l]) + 2 * (p[mid + r] - p[mid + l]) + (p[down + r] - p[down + l])) / 8
-                            oy[mid + j] = ((p[down + l] - p[up + l]) + 2 * (p[down + j] - p[up + j]) + (p[down + r] - p[up + r])) / 8
+                        @inline(__always) func sobel(_ j: Int, left l: Int, right r: Int) {
+                            ox[mid &+ j] = ((p[up &+ r] - p[up &+ l]) + 2 * (p[mid &+ r] - p[mid &+ l]) + (p[down &+ r] - p[down &+ l])) / 8
+                            oy[mid &+ j] = ((p[down &+ l] - p[up &+ l]) + 2 * (p[down &+ j] - p[up &+ j]) + (p[down &+ r] - p[up &+ r])) / 8
                         }
+                        // The border columns apart, so that the loop between them vectorises.
+                        sobel(0, left: 0, right: min(1, w - 1))
+                        for j in 1 ..< max(w - 1, 1) { sobel(j, left: j &- 1, right: j &+ 1) }
+                        if w > 1 { sobel(w - 1, left: w - 2, right: w - 1) }
                     }
                 }
             }
