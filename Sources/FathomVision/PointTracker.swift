@@ -242,6 +242,9 @@ struct Patch {
     /// weights serves the whole patch; near the border each sample is clamped.
     static func sample(_ image: GrayImage, at centre: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
         let (w, h) = (image.width, image.height)
+        // Summed (in sample order) while sampling: the sum is one long chain of dependent
+        // additions, which then overlaps the sampling instead of following it.
+        var sum: Float = 0
         image.pixels.withUnsafeBufferPointer { p in
             let floorX = centre.x.rounded(.down), floorY = centre.y.rounded(.down)
             // Tested as floats: a point carried far outside the image must not overflow Int.
@@ -249,21 +252,23 @@ struct Patch {
                 let (x0, y0) = (Int(floorX) - radius, Int(floorY) - radius)
                 let (fx, fy) = (centre.x - floorX, centre.y - floorY)
                 for i in 0 ..< side {
-                    let top = (y0 + i) * w + x0, bottom = top + w
+                    let top = (y0 &+ i) &* w &+ x0, bottom = top &+ w
                     for j in 0 ..< side {
-                        let upper = p[top + j] + fx * (p[top + j + 1] - p[top + j])
-                        let lower = p[bottom + j] + fx * (p[bottom + j + 1] - p[bottom + j])
-                        out[i * side + j] = upper + fy * (lower - upper)
+                        let upper = p[top &+ j] + fx * (p[top &+ j &+ 1] - p[top &+ j])
+                        let lower = p[bottom &+ j] + fx * (p[bottom &+ j &+ 1] - p[bottom &+ j])
+                        let value = upper + fy * (lower - upper)
+                        out[i &* side &+ j] = value
+                        sum += value
                     }
                 }
             } else {
                 for k in 0 ..< count {
-                    out[k] = sampleBilinear(p, width: w, height: h, x: centre.x + Float(k % side - radius), y: centre.y + Float(k / side - radius))
+                    let value = sampleBilinear(p, width: w, height: h, x: centre.x + Float(k % side - radius), y: centre.y + Float(k / side - radius))
+                    out[k] = value
+                    sum += value
                 }
             }
         }
-        var sum: Float = 0
-        for k in 0 ..< count { sum += out[k] }
         let mean = sum / Float(count)
         for k in 0 ..< count { out[k] -= mean }
     }
