@@ -13,8 +13,16 @@ public func parallelRows(_ count: Int, minimumWork: Int = 1, _ body: (Int) -> Vo
         for index in 0 ..< count { body(index) }
         return
     }
+    // Workers take contiguous blocks of rows (at least 8 blocks, each about 16K work if there is
+    // that much): claiming work costs an atomic increment on a shared counter, which dominates
+    // when claimed row by row.
+    let rowsPerBlock = max(1, min(16384 / max(minimumWork, 1), count / 8))
+    let blocks = (count + rowsPerBlock - 1) / rowsPerBlock
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: count, execute: unsafeBitCast(body, to: (@Sendable (Int) -> Void).self))
+        let body = unsafeBitCast(body, to: (@Sendable (Int) -> Void).self)
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            for index in block * rowsPerBlock ..< min((block + 1) * rowsPerBlock, count) { body(index) }
+        }
     }
 }
 

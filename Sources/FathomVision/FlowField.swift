@@ -27,24 +27,41 @@ public struct FlowField: Sendable, Equatable {
         let columns = (0 ..< w).map { j in Self.bilinearTap((Float(j) + 0.5) * sx - 0.5, extent: width) }
         var u2 = [Float](repeating: 0, count: w * h)
         var v2 = u2
+        // The two source rows an output row lies between, interpolated along x (u then v): kept
+        // while the next output rows lie between them too (two rows each when doubling), and
+        // blended in a contiguous pass that vectorises, divisions included.
+        var lines = [Float](repeating: 0, count: 4 * w)
+        columns.withUnsafeBufferPointer { columns in
         u.withUnsafeBufferPointer { pu in
         v.withUnsafeBufferPointer { pv in
+        lines.withUnsafeMutableBufferPointer { lines in
         u2.withUnsafeMutableBufferPointer { ou in
         v2.withUnsafeMutableBufferPointer { ov in
-            for i in 0 ..< h {
-                let (y0, y1, fy) = Self.bilinearTap((Float(i) + 0.5) * sy - 0.5, extent: height)
-                let (r0, r1) = (y0 * width, y1 * width)
+            func interpolate(row y: Int, into line: UnsafeMutablePointer<Float>) {
+                let r = y * width
                 for j in 0 ..< w {
                     let (x0, x1, fx) = columns[j]
-                    let top = pu[r0 + x0] + fx * (pu[r0 + x1] - pu[r0 + x0])
-                    let bottom = pu[r1 + x0] + fx * (pu[r1 + x1] - pu[r1 + x0])
-                    ou[i * w + j] = (top + fy * (bottom - top)) / sx
-                    let topV = pv[r0 + x0] + fx * (pv[r0 + x1] - pv[r0 + x0])
-                    let bottomV = pv[r1 + x0] + fx * (pv[r1 + x1] - pv[r1 + x0])
-                    ov[i * w + j] = (topV + fy * (bottomV - topV)) / sy
+                    line[j] = pu[r &+ x0] + fx * (pu[r &+ x1] - pu[r &+ x0])
+                    line[w &+ j] = pv[r &+ x0] + fx * (pv[r &+ x1] - pv[r &+ x0])
                 }
             }
-        } } } }
+            var (upper, lower) = (lines.baseAddress!, lines.baseAddress! + 2 * w)
+            var (upperRow, lowerRow) = (-1, -1)
+            for i in 0 ..< h {
+                let (y0, y1, fy) = Self.bilinearTap((Float(i) + 0.5) * sy - 0.5, extent: height)
+                if y0 == lowerRow && y0 != upperRow {
+                    swap(&upper, &lower)
+                    swap(&upperRow, &lowerRow)
+                }
+                if y0 != upperRow { interpolate(row: y0, into: upper); upperRow = y0 }
+                if y1 != lowerRow { interpolate(row: y1, into: lower); lowerRow = y1 }
+                let row = i * w
+                for j in 0 ..< w {
+                    ou[row &+ j] = (upper[j] + fy * (lower[j] - upper[j])) / sx
+                    ov[row &+ j] = (upper[w &+ j] + fy * (lower[w &+ j] - upper[w &+ j])) / sy
+                }
+            }
+        } } } } } }
         return FlowField(width: w, height: h, u: u2, v: v2)
     }
 
@@ -57,10 +74,7 @@ public struct FlowField: Sendable, Equatable {
 
     /// Flow at a pixel-index position (x = column, y = row), bilinear.
     public func sample(x: Float, y: Float) -> SIMD2<Float> {
-        u.withUnsafeBufferPointer { pu in
-            v.withUnsafeBufferPointer { pv in
-                SIMD2(sampleBilinear(pu, width: width, height: height, x: x, y: y), sampleBilinear(pv, width: width, height: height, x: x, y: y))
-            }
-        }
+        let tap = BilinearTap(x: x, y: y, width: width, height: height)
+        return u.withUnsafeBufferPointer { pu in v.withUnsafeBufferPointer { pv in SIMD2(tap.sample(pu), tap.sample(pv)) } }
     }
 }

@@ -36,7 +36,8 @@ public struct GrayImage: Sendable {
                     let r0 = 2 * i * width
                     let r1 = r0 + width
                     for j in 0 ..< w {
-                        o[i * w + j] = 0.25 * (p[r0 + 2 * j] + p[r0 + 2 * j + 1] + p[r1 + 2 * j] + p[r1 + 2 * j + 1])
+                        let x = 2 &* j
+                        o[i &* w &+ j] = 0.25 * (p[r0 &+ x] + p[r0 &+ x &+ 1] + p[r1 &+ x] + p[r1 &+ x &+ 1])
                     }
                 }
             }
@@ -57,12 +58,14 @@ public struct GrayImage: Sendable {
                         let up = max(i - 1, 0) * w
                         let mid = i * w
                         let down = min(i + 1, h - 1) * w
-                        for j in 0 ..< w {
-                            let l = max(j - 1, 0)
-                            let r = min(j + 1, w - 1)
-                            ox[mid + j] = ((p[up + r] - p[up + l]) + 2 * (p[mid + r] - p[mid + l]) + (p[down + r] - p[down + l])) / 8
-                            oy[mid + j] = ((p[down + l] - p[up + l]) + 2 * (p[down + j] - p[up + j]) + (p[down + r] - p[up + r])) / 8
+                        @inline(__always) func sobel(_ j: Int, left l: Int, right r: Int) {
+                            ox[mid &+ j] = ((p[up &+ r] - p[up &+ l]) + 2 * (p[mid &+ r] - p[mid &+ l]) + (p[down &+ r] - p[down &+ l])) / 8
+                            oy[mid &+ j] = ((p[down &+ l] - p[up &+ l]) + 2 * (p[down &+ j] - p[up &+ j]) + (p[down &+ r] - p[up &+ r])) / 8
                         }
+                        // The border columns apart, so that the loop between them vectorises.
+                        sobel(0, left: 0, right: min(1, w - 1))
+                        for j in 1 ..< max(w - 1, 1) { sobel(j, left: j &- 1, right: j &+ 1) }
+                        if w > 1 { sobel(w - 1, left: w - 2, right: w - 1) }
                     }
                 }
             }
@@ -75,15 +78,36 @@ public struct GrayImage: Sendable {
 /// x = j, y = i), the border replicated.
 @inlinable @inline(__always)
 package func sampleBilinear(_ p: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
-    let xc = min(max(x, 0), Float(width - 1))
-    let yc = min(max(y, 0), Float(height - 1))
-    let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)
-    let y0 = min(Int(yc), height - 2 < 0 ? 0 : height - 2)
-    let fx = xc - Float(x0)
-    let fy = yc - Float(y0)
-    let x1 = min(x0 + 1, width - 1)
-    let y1 = min(y0 + 1, height - 1)
-    let top = p[y0 * width + x0] + fx * (p[y0 * width + x1] - p[y0 * width + x0])
-    let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
-    return top + fy * (bottom - top)
+    BilinearTap(x: x, y: y, width: width, height: height).sample(p)
+}
+
+/// Where and with what weights `sampleBilinear` reads around (x, y): worked out once when several
+/// planes of one size (flow u and v, an image) are sampled at the same point.
+@frozen @usableFromInline
+package struct BilinearTap {
+    /// Indices of the top-left and bottom-left samples.
+    @usableFromInline let top: Int, bottom: Int
+    /// 1, or 0 at the last column (the border replicated).
+    @usableFromInline let right: Int
+    @usableFromInline let fx: Float, fy: Float
+
+    @inlinable @inline(__always)
+    package init(x: Float, y: Float, width: Int, height: Int) {
+        let xc = min(max(x, 0), Float(width - 1))
+        let yc = min(max(y, 0), Float(height - 1))
+        let x0 = min(Int(xc), width - 2 < 0 ? 0 : width - 2)
+        let y0 = min(Int(yc), height - 2 < 0 ? 0 : height - 2)
+        fx = xc - Float(x0)
+        fy = yc - Float(y0)
+        right = min(x0 &+ 1, width &- 1) &- x0
+        top = y0 &* width &+ x0
+        bottom = min(y0 &+ 1, height &- 1) &* width &+ x0
+    }
+
+    @inlinable @inline(__always)
+    package func sample(_ p: UnsafeBufferPointer<Float>) -> Float {
+        let top = p[self.top] + fx * (p[self.top &+ right] - p[self.top])
+        let bottom = p[self.bottom] + fx * (p[self.bottom &+ right] - p[self.bottom])
+        return top + fy * (bottom - top)
+    }
 }

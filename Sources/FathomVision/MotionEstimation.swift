@@ -13,11 +13,15 @@ extension ClipMotion {
         let size = images.first.map { $0.width * $0.height } ?? 0
         var hiddenNext = [[Bool]](repeating: [Bool](repeating: false, count: size), count: images.count)
         var hiddenPrevious = hiddenNext
+        var inconsistency: [Double] = []
         for t in 0 ..< forward.count {
-            hiddenNext[t] = OcclusionMask.hidden(forward: forward[t], backward: backward[t], first: images[t], second: images[t + 1])
-            hiddenPrevious[t + 1] = OcclusionMask.hidden(forward: backward[t], backward: forward[t], first: images[t + 1], second: images[t])
+            let next = OcclusionMask(forward: forward[t], backward: backward[t], first: images[t], second: images[t + 1])
+            hiddenNext[t] = next.hidden
+            inconsistency.append(next.inconsistency)
+            hiddenPrevious[t + 1] = OcclusionMask(forward: backward[t], backward: forward[t], first: images[t + 1], second: images[t]).hidden
         }
-        return ClipMotion(images: images, forward: forward, backward: backward, hiddenNext: hiddenNext, hiddenPrevious: hiddenPrevious)
+        return ClipMotion(images: images, forward: forward, backward: backward, hiddenNext: hiddenNext, hiddenPrevious: hiddenPrevious,
+                          inconsistency: inconsistency)
     }
 
     /// The occlusion labels: bit 0 where hidden in the next frame, bit 1 where hidden in the previous.

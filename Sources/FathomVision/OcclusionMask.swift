@@ -7,12 +7,19 @@ import FathomCore
 /// So a pixel is only flagged when the mismatch is confirmed photometrically (the surface it
 /// lands on does not look like it) or when it leaves the image: thin structures and edges that
 /// stay visible are kept.
-public enum OcclusionMask {
+public struct OcclusionMask: Sendable {
     /// Per pixel of the first frame: true where the surface is not visible in the second.
+    public let hidden: [Bool]
+    /// Share of the pixels landing inside the second frame that fail the raw check (before the
+    /// photometric confirmation): occlusions and flow errors alike. Counted here because the
+    /// check is already made; the quality figure `flow_inconsistency` is its median.
+    public let inconsistency: Double
+
     /// `forward` maps first → second, `backward` second → first.
-    public static func hidden(forward: FlowField, backward: FlowField, first: GrayImage, second: GrayImage) -> [Bool] {
+    public init(forward: FlowField, backward: FlowField, first: GrayImage, second: GrayImage) {
         let (w, h) = (forward.width, forward.height)
         var hidden = [Bool](repeating: false, count: w * h)
+        var rows = [SIMD2<Int>](repeating: .zero, count: h)  // inside, inconsistent
         forward.u.withUnsafeBufferPointer { fu in
         forward.v.withUnsafeBufferPointer { fv in
         backward.u.withUnsafeBufferPointer { bu in
@@ -20,25 +27,34 @@ public enum OcclusionMask {
         first.pixels.withUnsafeBufferPointer { i0 in
         second.pixels.withUnsafeBufferPointer { i1 in
         hidden.withUnsafeMutableBufferPointer { out in
-            let output = SharedBuffer(out)
+        rows.withUnsafeMutableBufferPointer { rowsOut in
+            let (output, counts) = (SharedBuffer(out), SharedBuffer(rowsOut))
+            let (right, bottom) = (Float(w) - 0.5, Float(h) - 0.5)
             parallelRows(h, minimumWork: w) { i in
+                var count = SIMD2<Int>.zero
                 for j in 0 ..< w {
-                    let p = i * w + j
+                    let p = i &* w &+ j
                     let f = SIMD2(fu[p], fv[p])
                     let x = Float(j) + f.x, y = Float(i) + f.y
-                    if x < -0.5 || y < -0.5 || x > Float(w) - 0.5 || y > Float(h) - 0.5 {
+                    guard x >= -0.5, y >= -0.5, x <= right, y <= bottom else {
                         output[p] = true
                         continue
                     }
-                    let b = SIMD2(sampleBilinear(bu, width: w, height: h, x: x, y: y), sampleBilinear(bv, width: w, height: h, x: x, y: y))
+                    count.x &+= 1
+                    // One tap for the three planes sampled at the landing point.
+                    let tap = BilinearTap(x: x, y: y, width: w, height: h)
+                    let b = SIMD2(tap.sample(bu), tap.sample(bv))
                     let mismatch = ((f + b) * (f + b)).sum()
                     guard mismatch > 0.01 * ((f * f).sum() + (b * b).sum()) + 0.5 else { continue }
-                    let difference = abs(sampleBilinear(i1, width: w, height: h, x: x, y: y) - i0[p])
-                    output[p] = difference > photometricThreshold
+                    count.y &+= 1
+                    output[p] = abs(tap.sample(i1) - i0[p]) > Self.photometricThreshold
                 }
+                counts[i] = count
             }
-        } } } } } } }
-        return hidden
+        } } } } } } } }
+        self.hidden = hidden
+        let total = rows.reduce(SIMD2<Int>.zero, &+)
+        inconsistency = Double(total.y) / Double(max(total.x, 1))
     }
 
     /// Intensity difference (0–255) above which a forward–backward mismatch counts as occlusion.

@@ -29,13 +29,20 @@ public struct ClipMotion: Sendable {
     /// hiddenNext[t]: pixels of frame t not visible in t + 1; hiddenPrevious[t]: not visible in t − 1.
     public let hiddenNext: [[Bool]]
     public let hiddenPrevious: [[Bool]]
+    /// inconsistency[t]: `OcclusionMask.inconsistency` of pair t → t + 1.
+    public let inconsistency: [Double]
 
-    public init(images: [GrayImage], forward: [FlowField], backward: [FlowField], hiddenNext: [[Bool]], hiddenPrevious: [[Bool]]) {
+    /// Without `inconsistency`, it is worked out from the flows.
+    public init(images: [GrayImage], forward: [FlowField], backward: [FlowField], hiddenNext: [[Bool]], hiddenPrevious: [[Bool]],
+                inconsistency: [Double]? = nil) {
         self.images = images
         self.forward = forward
         self.backward = backward
         self.hiddenNext = hiddenNext
         self.hiddenPrevious = hiddenPrevious
+        self.inconsistency = inconsistency ?? forward.indices.map {
+            OcclusionMask(forward: forward[$0], backward: backward[$0], first: images[$0], second: images[$0 + 1]).inconsistency
+        }
     }
 
     public var width: Int { images[0].width }
@@ -235,6 +242,9 @@ struct Patch {
     /// weights serves the whole patch; near the border each sample is clamped.
     static func sample(_ image: GrayImage, at centre: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
         let (w, h) = (image.width, image.height)
+        // Summed (in sample order) while sampling: the sum is one long chain of dependent
+        // additions, which then overlaps the sampling instead of following it.
+        var sum: Float = 0
         image.pixels.withUnsafeBufferPointer { p in
             let floorX = centre.x.rounded(.down), floorY = centre.y.rounded(.down)
             // Tested as floats: a point carried far outside the image must not overflow Int.
@@ -242,21 +252,23 @@ struct Patch {
                 let (x0, y0) = (Int(floorX) - radius, Int(floorY) - radius)
                 let (fx, fy) = (centre.x - floorX, centre.y - floorY)
                 for i in 0 ..< side {
-                    let top = (y0 + i) * w + x0, bottom = top + w
+                    let top = (y0 &+ i) &* w &+ x0, bottom = top &+ w
                     for j in 0 ..< side {
-                        let upper = p[top + j] + fx * (p[top + j + 1] - p[top + j])
-                        let lower = p[bottom + j] + fx * (p[bottom + j + 1] - p[bottom + j])
-                        out[i * side + j] = upper + fy * (lower - upper)
+                        let upper = p[top &+ j] + fx * (p[top &+ j &+ 1] - p[top &+ j])
+                        let lower = p[bottom &+ j] + fx * (p[bottom &+ j &+ 1] - p[bottom &+ j])
+                        let value = upper + fy * (lower - upper)
+                        out[i &* side &+ j] = value
+                        sum += value
                     }
                 }
             } else {
                 for k in 0 ..< count {
-                    out[k] = sampleBilinear(p, width: w, height: h, x: centre.x + Float(k % side - radius), y: centre.y + Float(k / side - radius))
+                    let value = sampleBilinear(p, width: w, height: h, x: centre.x + Float(k % side - radius), y: centre.y + Float(k / side - radius))
+                    out[k] = value
+                    sum += value
                 }
             }
         }
-        var sum: Float = 0
-        for k in 0 ..< count { sum += out[k] }
         let mean = sum / Float(count)
         for k in 0 ..< count { out[k] -= mean }
     }

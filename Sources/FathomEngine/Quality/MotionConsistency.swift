@@ -6,7 +6,8 @@ import FathomVision
 /// colours match where they land), and a surface disappears only behind another one that was
 /// already visible. Generated video can break all three.
 struct MotionConsistency: Sendable {
-    /// Share of pixels (landing inside the image) whose forward flow is not undone by the backward flow.
+    /// Share of pixels (landing inside the image) whose forward flow is not undone by the backward
+    /// flow: the occlusion mask's test without its photometric confirmation.
     let inconsistent: FrameSeries
     /// Mean colour residual (0–1) of the forward flow (`ColourResidual`).
     let residual: FrameSeries
@@ -28,12 +29,11 @@ struct MotionConsistency: Sendable {
         let (w, h) = (motion.width, motion.height)
         let size = w * h * 3
         func frame(_ t: Int) -> ArraySlice<UInt8> { rgb.storage[t * size ..< (t + 1) * size] }
-        var inconsistent: [Double] = [], residual: [Double] = [], replacement: [Double] = []
+        var residual: [Double] = [], replacement: [Double] = []
         var lost: [[Bool]] = [], replaced: [[Bool]] = []
         var targets = motion.frameCount > 1 ? [ColourResidual.Target(frame(0), width: w, height: h)] : []
         for t in 0 ..< motion.frameCount - 1 {
             targets.append(ColourResidual.Target(frame(t + 1), width: w, height: h))
-            inconsistent.append(Self.inconsistentShare(forward: motion.forward[t], backward: motion.backward[t]))
             let forward = ColourResidual(from: frame(t), to: targets[1], flow: motion.forward[t])
             let backward = ColourResidual(from: frame(t + 1), to: targets[0], flow: motion.backward[t])
             targets.removeFirst()
@@ -62,7 +62,7 @@ struct MotionConsistency: Sendable {
             lost.append(pairLost)
             replaced.append(pairReplaced)
         }
-        self.inconsistent = FrameSeries(values: inconsistent)
+        inconsistent = FrameSeries(values: motion.inconsistency)
         self.residual = FrameSeries(values: residual)
         self.replacement = FrameSeries(values: replacement)
         self.lost = lost
@@ -72,34 +72,4 @@ struct MotionConsistency: Sendable {
     /// Colour residual (0–255) above which a colour counts as not found: about a tenth of the
     /// range, far above sensor noise and compression, below the contrast between surfaces.
     static let threshold: Float = 24
-
-    /// Share of pixels whose forward flow lands inside the image and is not undone there by the
-    /// backward flow: the occlusion mask's test (Sundaram et al. 2010) without its photometric
-    /// confirmation. Counted per row (in parallel) and summed in row order.
-    private static func inconsistentShare(forward: FlowField, backward: FlowField) -> Double {
-        let (w, h) = (forward.width, forward.height)
-        var rows = [SIMD2<Int>](repeating: .zero, count: h)  // inside, inconsistent
-        forward.u.withUnsafeBufferPointer { fu in
-        forward.v.withUnsafeBufferPointer { fv in
-        backward.u.withUnsafeBufferPointer { bu in
-        backward.v.withUnsafeBufferPointer { bv in
-        rows.withUnsafeMutableBufferPointer { out in
-            let counts = SharedBuffer(out)
-            parallelRows(h, minimumWork: w) { i in
-                var count = SIMD2<Int>.zero
-                for j in 0 ..< w {
-                    let p = i * w + j
-                    let f = SIMD2(fu[p], fv[p])
-                    let x = Float(j) + f.x, y = Float(i) + f.y
-                    guard x >= -0.5, y >= -0.5, x <= Float(w) - 0.5, y <= Float(h) - 0.5 else { continue }
-                    count.x += 1
-                    let b = SIMD2(sampleBilinear(bu, width: w, height: h, x: x, y: y), sampleBilinear(bv, width: w, height: h, x: x, y: y))
-                    if ((f + b) * (f + b)).sum() > 0.01 * ((f * f).sum() + (b * b).sum()) + 0.5 { count.y += 1 }
-                }
-                counts[i] = count
-            }
-        } } } } }
-        let total = rows.reduce(SIMD2<Int>.zero, &+)
-        return Double(total.y) / Double(max(total.x, 1))
-    }
 }

@@ -29,7 +29,7 @@ struct TrackConsistency: Sendable {
         for f in stride(from: 1, to: t - 1, by: 1) {
             let moving = (0 ..< n).filter { seen($0, f - 1) && seen($0, f) && seen($0, f + 1) }
             let accelerations = moving.map { position($0, f + 1) - 2 * position($0, f) + position($0, f - 1) }
-            let common = SIMD2(FrameSeries(values: accelerations.map(\.x)).median, FrameSeries(values: accelerations.map(\.y)).median)
+            let common = SIMD2(FrameSeries(values: accelerations.map { $0.x }).median, FrameSeries(values: accelerations.map { $0.y }).median)
             jumps.append(Double(Self.coherentJumps(accelerations.map { $0 - common }, at: moving.map { position($0, f) }, diagonal: diagonal))
                          / Double(max(moving.count, 1)))
         }

@@ -61,7 +61,7 @@ struct TrackLifting {
         let known = seen.indices.filter { seen[$0] != nil }
         guard !known.isEmpty else { return seen }
         let points = known.map { seen[$0]!.point }
-        let centre = SIMD3(median(points.map(\.x)), median(points.map(\.y)), median(points.map(\.z)))
+        let centre = SIMD3(median(points.map { $0.x }), median(points.map { $0.y }), median(points.map { $0.z }))
         let spread = median(points.map { length($0 - centre) })
         let scale = median(known.map { (worldFromCamera[$0].inverse * seen[$0]!.point).z })
         let isStatic = spread <= Self.staticSpread * scale
