@@ -3,8 +3,7 @@
 # the same run on the same data. Prints a table, and the raw JSON lines to bench-results.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product fathom-bench 2>&1 | grep -Ev "^warning: 'main'|^\[" || true
-swift build -c release --product fathom 2>&1 | grep -Ev "^warning: 'main'|^\[" || true
+bash scripts/build_release.sh fathom-bench fathom
 bench=.build/release/fathom-bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -24,6 +24,6 @@ python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}" 2>&1 
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH; install Swift 6 (swift.org) and rerun" >&2; exit 1; }
 echo "==> swift build -c release"
-swift build -c release --product fathom 2>&1 | grep -Ev "^warning: 'main'|^\[" || true
+bash scripts/build_release.sh fathom
 test -x .build/release/fathom || { echo "setup: the release build failed; run 'swift build -c release' to see why" >&2; exit 1; }
 echo "==> ready: .build/release/fathom $(.build/release/fathom --version)"
