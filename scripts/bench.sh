@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 results=bench-results.jsonl
 : > "$results"
 
-echo "== shard writer: 4 clips of 320x240x48 labels (rgb, float16 depth, tracks), gzip 4 + shuffle, fsync included"
+echo "== shard writer: 4 clips of 320x240x48 labels (rgb, float16 depth, tracks), gzip 2 (the default) + shuffle, fsync included"
 "$bench" writer --out "$work" --clips 4 --repeat 3 | tee -a "$results" > "$work/fathom.json"
 python3 scripts/bench_h5py_write.py "$work/writer-bench.h5" --repeat 3 --tmpdir "$work" | tee -a "$results" > "$work/h5py.json"
 python3 - "$work/fathom.json" "$work/h5py.json" <<'PY'
@@ -198,7 +198,7 @@ for scene in [s for s in colmap if s in engine]:
 PY
 
 echo
-echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + gzip 4), 1 and 2 workers"
+echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + gzip 2), 1 and 2 workers"
 "$(dirname "$bench")/fathom" synth --scene all --frames 24 --out "$work/e2e/videos" > /dev/null
 rm -f "$work"/e2e/videos/*.h5
 printf "%-8s %10s %9s %12s  %s\n" workers "frames/s" seconds "peak RSS MB" "share of summed stage time"
