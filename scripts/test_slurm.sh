@@ -124,13 +124,20 @@ wait_job() {  # wait_job ID: until no task of it is pending or running (5 min at
   fail "job $1 did not finish in 5 minutes: $(squeue -j "$1")"
 }
 
+# check_complete NAME CLIPS WHEN: job NAME has every shard done, valid part files, and exactly
+# CLIPS clips in its verified index.
+check_complete() {
+  "$fathom" status "$work/jobs/$1.yaml" || fail "$1: not every shard is complete $3"
+  "$fathom" validate "$work/jobs/$1-out" >/dev/null || fail "$1: invalid part files $3"
+  local clips
+  clips=$("$fathom" index "$work/jobs/$1.yaml" --verify --json | python3 -c "import json,sys; print(json.load(sys.stdin)['clips'])")
+  [ "$clips" -eq "$2" ] || fail "$1: expected $2 clips $3, found $clips"
+}
+
 echo "$(date +%T) ==> sbatch --array=0-2 Jobs/slurm/label.sbatch array.yaml"
 id=$(submit "$work/jobs/array.yaml") || fail "sbatch"
 wait_job "$id"
-"$fathom" status "$work/jobs/array.yaml" || fail "not every shard is complete after the array job"
-"$fathom" validate "$work/jobs/array-out" >/dev/null || fail "invalid part files"
-clips=$("$fathom" index "$work/jobs/array.yaml" --verify --json | python3 -c "import json,sys; print(json.load(sys.stdin)['clips'])")
-[ "$clips" -eq 20 ] || fail "expected 20 clips (5 videos x 16 frames / 4), found $clips"
+check_complete array 20 "after the array job (5 videos x 16 frames / 4 clips)"
 echo "    every shard complete and valid, 20 clips"
 
 for i in 1 2 3 4 5; do  # longer videos, so tasks are still running when they are interrupted
@@ -159,10 +166,7 @@ interrupt() {
     scancel --signal="$2" "${id}_$busiest" || fail "scancel --signal=$2"
   fi
   wait_job "$id"
-  "$fathom" status "$work/jobs/$1.yaml" || fail "$1: not complete after the $2 and requeue"
-  "$fathom" validate "$work/jobs/$1-out" >/dev/null || fail "$1: invalid part files"
-  clips=$("$fathom" index "$work/jobs/$1.yaml" --verify --json | python3 -c "import json,sys; print(json.load(sys.stdin)['clips'])")
-  [ "$clips" -eq 40 ] || fail "$1: expected 40 clips (5 videos x 32 frames / 4), found $clips"
+  check_complete "$1" 40 "after the $2 and requeue (5 videos x 32 frames / 4 clips)"
 }
 
 echo "$(date +%T) ==> SIGKILL one task mid-run, requeue it with scontrol"

@@ -90,7 +90,7 @@ public struct OcclusionScores: Sendable, Codable, Equatable {
     }
 }
 
-/// All clips, and the mean of every figure over the clips that have it.
+/// All clips, and the mean of every figure over the clips that have it (plus the pooled occlusion F1).
 public struct EvaluationReport: Sendable, Codable, Equatable {
     public var clips: [ClipScores]
     public var overall: [String: Double]

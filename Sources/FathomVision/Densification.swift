@@ -95,18 +95,3 @@ private struct RowSampler {
         return out
     }
 }
-
-@inline(__always)
-private func load(_ p: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-    UnsafeRawPointer(p + offset).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func load(_ p: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-    UnsafeRawPointer(p + offset).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func store(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ offset: Int) {
-    UnsafeMutableRawPointer(p + offset).storeBytes(of: value, as: SIMD8<Float>.self)
-}

@@ -194,16 +194,6 @@ private struct Edges {
     }
 }
 
-@inline(__always)
-private func load(_ plane: UnsafeMutablePointer<Float>, _ p: Int) -> SIMD8<Float> {
-    UnsafeRawPointer(plane + p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always)
-private func store(_ value: SIMD8<Float>, _ plane: UnsafeMutablePointer<Float>, _ p: Int) {
-    UnsafeMutableRawPointer(plane + p).storeBytes(of: value, as: SIMD8<Float>.self)
-}
-
 /// Central difference along x or y, one-sided at the border.
 private func centralDifference(_ image: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, _ w: Int, _ h: Int, horizontal: Bool) {
     parallelRows(h, minimumWork: w * 4) { i in

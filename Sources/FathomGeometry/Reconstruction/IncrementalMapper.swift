@@ -94,7 +94,7 @@ struct IncrementalMapper {
         while true {
             var best: (frame: Int, count: Int)?
             for f in frames where cameraFromWorld[f] == nil && !failed.contains(f) {
-                let count = table.inFrame[f].count { points[table.track[$0]] != nil && !outlier[$0] }
+                let count = table.inFrame[f].count(where: isUsable)
                 if count > best?.count ?? 11 { best = (f, count) }
             }
             guard let next = best?.frame else { break }
@@ -121,11 +121,14 @@ struct IncrementalMapper {
         adjust(free: Set(registrationOrder).subtracting([anchor]), optimizeFocal: false, maxIterations: maxIterations)
     }
 
+    /// Whether observation k can place its frame: its track has a 3D point and k is not set aside.
+    func isUsable(_ k: Int) -> Bool { points[table.track[k]] != nil && !outlier[k] }
+
     /// Tracks with a 3D point visible (and not set aside) in frame f.
     func correspondences(frame f: Int) -> (tracks: [Int], observations: [Int]) {
         var tracks: [Int] = []
         var observations: [Int] = []
-        for k in table.inFrame[f] where points[table.track[k]] != nil && !outlier[k] {
+        for k in table.inFrame[f] where isUsable(k) {
             tracks.append(table.track[k])
             observations.append(k)
         }
@@ -162,13 +165,12 @@ struct IncrementalMapper {
             fit = RANSAC.estimate(problem, options: ransac, hypotheses: hypotheses)
         }
         guard let found = fit, found.inlierCount >= max(12, tracks.count / 4) else { return false }
-        let (model, agreeing) = (found.model, found.inliers)
-        let kept = agreeing.indices.filter { agreeing[$0] }
-        guard let pose = PoseEstimation.refine(model, world: kept.map { world[$0] }, image: kept.map { image[$0] },
+        let kept = found.inlierIndices
+        guard let pose = PoseEstimation.refine(found.model, world: kept.map { world[$0] }, image: kept.map { image[$0] },
                                                focal: intrinsics.fx, huberPixels: options.huberPixels) else { return false }
         cameraFromWorld[f] = pose
         registrationOrder.append(f)
-        for (i, k) in observations.enumerated() where !agreeing[i] { outlier[k] = true }
+        for (i, k) in observations.enumerated() where !found.inliers[i] { outlier[k] = true }
         return true
     }
 
