@@ -12,8 +12,10 @@ struct QueryCommand: ParsableCommand {
             Frames are label frame indices of the clip (0 ..< frame_count); pixels are label pixels with
             pixel centres at (j + 0.5, i + 0.5), as in the shard. The answer is the point in the camera of
             t_cam (OpenCV axes; world = camera of the reference frame), where the point projects in t_tgt,
-            whether it is visible there, and a 0–255 confidence. Answers agree exactly with the shard's depth
-            maps at pixel centres (t_src = t_tgt) and with tracks/xyz.
+            whether it is visible there, and a 0–255 confidence. Answers follow the rule of tracks/xyz: a point
+            on still scenery is triangulated from every frame that sees it (from a shard this is the depth
+            map's point at pixel centres); a point that no static point explains is on a moving surface,
+            whose depth motion stereo cannot observe, and is NaN with confidence 0.
 
             From a shard, a pixel is followed by the clip's static geometry (lifted with its depth and
             reprojected, visible where the target frame's depth agrees); moving content is answered

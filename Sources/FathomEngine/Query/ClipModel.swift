@@ -49,7 +49,7 @@ public struct ClipModel: Sendable {
         lifted.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
             parallelRows(sources.count, minimumWork: t * 64) { s in
-                let path = lifting.track(s, of: tracks)
+                let path = TrackLifting.track(s, of: tracks)
                 out[s] = lifting.lift(uv: path.uv, visible: path.visible, confidence: path.confidence)
             }
         }
@@ -60,7 +60,7 @@ public struct ClipModel: Sendable {
             guard let entry = lifted[s][q.target] else {
                 return PointAnswer(point: SIMD3(repeating: .nan), uv: uv, visible: tracks.visible.storage[base] == 1, confidence: 0)
             }
-            let point = lifting.worldFromCamera[q.camera].inverse * entry.point
+            let point = lifting.cameraFromWorld[q.camera] * entry.point
             return PointAnswer(point: SIMD3(Float(point.x), Float(point.y), Float(point.z)), uv: uv,
                                visible: tracks.visible.storage[base] == 1, confidence: min(entry.confidence, tracks.confidence.storage[base]))
         }
@@ -77,7 +77,7 @@ public struct ClipModel: Sendable {
         for (s, source) in sources.enumerated() {
             guard let surface = lifting.surface(frame: Int(source.x), uv: SIMD2(source.y, source.z)) else { continue }
             for f in 0 ..< t {
-                let camera = lifting.worldFromCamera[f].inverse * surface.point
+                let camera = lifting.cameraFromWorld[f] * surface.point
                 guard camera.z > 0 else { continue }
                 let p = lifting.intrinsics[f].project(camera)
                 let base = s * t + f

@@ -1,27 +1,55 @@
 import FathomCore
 
 /// Lifts 2D tracks into the world frame with a clip's depth and cameras, the one rule behind
-/// `tracks/xyz` and every query answer, so they agree with the depth maps by construction:
-/// - where the track is visible, its point is the depth under it unprojected in that frame's camera
-///   (so at a pixel centre the answer is exactly the depth map's);
-/// - where it is hidden, a static point keeps its one world position (the median of its visible
-///   positions), and a moving point is interpolated between its nearest visible positions.
+/// `tracks/xyz` and every query answer:
+/// - a track that one static point explains (`StaticPointFit`) is that point in every frame,
+///   visible or hidden: triangulated from all its views, it is more accurate than any one depth map;
+/// - a track that no static point explains (median reprojection error above `movingResidual`) is
+///   on a moving surface, whose depth motion stereo cannot observe: it stays unknown (NaN);
+/// - any other track is, where visible, the depth under it unprojected in that frame's camera (at a
+///   pixel centre exactly the depth map's); where hidden, a track whose lifted positions stay put
+///   keeps their median, and one that moves is interpolated between its nearest visible positions.
 struct TrackLifting {
     let depth: Tensor<Float>
     let depthConfidence: Tensor<UInt8>
     let intrinsics: [PinholeIntrinsics]
     let worldFromCamera: [RigidTransform]
+    let cameraFromWorld: [RigidTransform]
+    /// Median reprojection error, pixels, above which a track is on a moving surface: a few times
+    /// the clip's typical error (which grows with tracking noise and camera error), at least 1 px.
+    let movingResidual: Double
 
     /// Relative spread (median distance from the median position / median depth) under which a
     /// track counts as static.
     static let staticSpread = 0.02
+    /// `movingResidual` in multiples of the clip's median track residual, and its floor in pixels.
+    static let movingFactor = 3.0
+    static let minMovingResidual = 1.0
 
     init(labels: ClipLabels) {
         depth = labels.depth
         depthConfidence = labels.depthConfidence
         let t = labels.frameCount
-        intrinsics = (0 ..< t).map { labels.intrinsicsOfFrame($0) }
-        worldFromCamera = (0 ..< t).map { labels.worldFromCameraOfFrame($0) }
+        let intrinsics = (0 ..< t).map { labels.intrinsicsOfFrame($0) }
+        let worldFromCamera = (0 ..< t).map { labels.worldFromCameraOfFrame($0) }
+        let cameraFromWorld = worldFromCamera.map(\.inverse)
+        (self.intrinsics, self.worldFromCamera, self.cameraFromWorld) = (intrinsics, worldFromCamera, cameraFromWorld)
+        var residuals = [Double](repeating: .nan, count: labels.tracks.count)
+        residuals.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            parallelRows(buffer.count, minimumWork: t * 64) { q in
+                let path = Self.track(q, of: labels.tracks)
+                out[q] = Self.fit(uv: path.uv, visible: path.visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)?.medianResidual ?? .nan
+            }
+        }
+        residuals.removeAll { $0.isNaN }
+        movingResidual = residuals.isEmpty ? .infinity : max(Self.minMovingResidual, Self.movingFactor * median(residuals))
+    }
+
+    /// The static-point fit of a track's visible observations.
+    static func fit(uv: [SIMD2<Float>], visible: [Bool], intrinsics: [PinholeIntrinsics], cameraFromWorld: [RigidTransform]) -> StaticPointFit? {
+        StaticPointFit(frames: uv.indices.filter { visible[$0] && uv[$0].x.isFinite }, uv: uv,
+                       intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)
     }
 
     var frameCount: Int { depth.shape[0] }
@@ -55,6 +83,13 @@ struct TrackLifting {
     func lift(uv: [SIMD2<Float>], visible: [Bool], confidence: [UInt8]) -> [(point: SIMD3<Double>, confidence: UInt8)?] {
         let t = frameCount
         var seen = [(point: SIMD3<Double>, confidence: UInt8)?](repeating: nil, count: t)
+        let staticFit = Self.fit(uv: uv, visible: visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)
+        if let staticFit, staticFit.medianResidual > movingResidual { return seen }
+        if let point = staticFit?.point {
+            let observed = (0 ..< t).map { visible[$0] && uv[$0].x.isFinite }
+            let hiddenConfidence = (0 ..< t).filter { observed[$0] }.map { confidence[$0] }.min()! / 2
+            return (0 ..< t).map { (point, observed[$0] ? confidence[$0] : hiddenConfidence) }
+        }
         for f in 0 ..< t where visible[f] && uv[f].x.isFinite {
             if let s = surface(frame: f, uv: uv[f]) { seen[f] = (s.point, min(s.confidence, confidence[f])) }
         }
@@ -63,7 +98,7 @@ struct TrackLifting {
         let points = known.map { seen[$0]!.point }
         let centre = SIMD3(median(points.map { $0.x }), median(points.map { $0.y }), median(points.map { $0.z }))
         let spread = median(points.map { length($0 - centre) })
-        let scale = median(known.map { (worldFromCamera[$0].inverse * seen[$0]!.point).z })
+        let scale = median(known.map { (cameraFromWorld[$0] * seen[$0]!.point).z })
         let isStatic = spread <= Self.staticSpread * scale
         let hiddenConfidence = UInt8(known.map { Int(seen[$0]!.confidence) }.min()! / 2)
         var lifted = seen
@@ -89,18 +124,22 @@ struct TrackLifting {
     func xyz(_ tracks: TrackLabels) -> Tensor<Float> {
         let (n, t) = (tracks.count, frameCount)
         var xyz = [Float](repeating: .nan, count: n * t * 3)
-        for q in 0 ..< n {
-            let path = track(q, of: tracks)
-            for (f, entry) in lift(uv: path.uv, visible: path.visible, confidence: path.confidence).enumerated() {
-                guard let entry else { continue }
-                xyz[(q * t + f) * 3 ..< (q * t + f) * 3 + 3] = [Float(entry.point.x), Float(entry.point.y), Float(entry.point.z)]
+        xyz.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            parallelRows(n, minimumWork: t * 64) { q in
+                let path = Self.track(q, of: tracks)
+                for (f, entry) in lift(uv: path.uv, visible: path.visible, confidence: path.confidence).enumerated() {
+                    guard let entry else { continue }
+                    let base = (q * t + f) * 3
+                    (out[base], out[base + 1], out[base + 2]) = (Float(entry.point.x), Float(entry.point.y), Float(entry.point.z))
+                }
             }
         }
         return Tensor(shape: [n, t, 3], storage: xyz)
     }
 
-    func track(_ q: Int, of tracks: TrackLabels) -> (uv: [SIMD2<Float>], visible: [Bool], confidence: [UInt8]) {
-        let t = frameCount
+    static func track(_ q: Int, of tracks: TrackLabels) -> (uv: [SIMD2<Float>], visible: [Bool], confidence: [UInt8]) {
+        let t = tracks.uv.shape[1]
         return ((0 ..< t).map { SIMD2(tracks.uv.storage[(q * t + $0) * 2], tracks.uv.storage[(q * t + $0) * 2 + 1]) },
                 (0 ..< t).map { tracks.visible.storage[q * t + $0] == 1 },
                 (0 ..< t).map { tracks.confidence.storage[q * t + $0] })
