@@ -42,12 +42,14 @@ public struct ClipReconstructor: Sendable {
             intrinsics: Self.intrinsicsTensor(cameras.intrinsics, frames: t),
             worldFromCamera: Tensor(shape: [t, 4, 4], storage: cameras.worldFromCamera.flatMap { $0.matrix4x4.map(Float.init) }),
             tracks: tracks, quality: cameras.quality)
-        timings.measure("tracks_3d") {
-            tracks.xyz = TrackLifting(labels: labels).xyz(tracks)
+        let lifting = timings.measure("tracks_3d") {
+            let lifting = TrackLifting(labels: labels)
+            tracks.xyz = lifting.xyz()
             labels.tracks = tracks
+            return lifting
         }
         timings.measure("quality") { labels.quality.merge(ClipQuality(motion: motion, rgb: input.rgb, labels: labels).entries) { $1 } }
-        return ClipModel(labels: labels, motion: motion, tracking: options.tracking)
+        return ClipModel(labels: labels, motion: motion, tracking: options.tracking, lifting: lifting)
     }
 
     static func intrinsicsTensor(_ k: PinholeIntrinsics, frames: Int) -> Tensor<Float> {

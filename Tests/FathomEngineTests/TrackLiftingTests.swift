@@ -14,7 +14,7 @@ import Testing
         let (n, t) = (labels.tracks.count, labels.frameCount)
         let truthXYZ = labels.tracks.xyz!.storage
         let lifting = TrackLifting(labels: labels)
-        let xyz = lifting.xyz(labels.tracks).storage
+        let xyz = lifting.xyz().storage
         func point(_ storage: [Float], _ q: Int, _ f: Int) -> SIMD3<Double> {
             SIMD3(Double(storage[(q * t + f) * 3]), Double(storage[(q * t + f) * 3 + 1]), Double(storage[(q * t + f) * 3 + 2]))
         }

@@ -12,10 +12,16 @@ public struct ClipModel: Sendable {
     let lifting: TrackLifting
 
     public init(labels: ClipLabels, motion: ClipMotion? = nil, tracking: TrackingOptions = TrackingOptions()) {
+        self.init(labels: labels, motion: motion, tracking: tracking, lifting: TrackLifting(labels: labels))
+    }
+
+    /// With the lifting the reconstructor already built for these labels (its track fits are the
+    /// costly part).
+    init(labels: ClipLabels, motion: ClipMotion?, tracking: TrackingOptions, lifting: TrackLifting) {
         self.labels = labels
         self.motion = motion
         tracker = PointTracker(options: tracking)
-        lifting = TrackLifting(labels: labels)
+        self.lifting = lifting
     }
 
     /// Whether arbitrary pixels are followed by flow (true) or by reprojecting static geometry.

@@ -18,6 +18,9 @@ struct TrackLifting {
     /// Median reprojection error, pixels, above which a track is on a moving surface: a few times
     /// the clip's typical error (which grows with tracking noise and camera error), at least 1 px.
     let movingResidual: Double
+    /// The clip's own tracks and their fits (which set `movingResidual`), lifted by `xyz()`.
+    let tracks: TrackLabels
+    let trackFits: [StaticPointFit?]
 
     /// Relative spread (median distance from the median position / median depth) under which a
     /// track counts as static.
@@ -34,15 +37,16 @@ struct TrackLifting {
         let worldFromCamera = (0 ..< t).map { labels.worldFromCameraOfFrame($0) }
         let cameraFromWorld = worldFromCamera.map(\.inverse)
         (self.intrinsics, self.worldFromCamera, self.cameraFromWorld) = (intrinsics, worldFromCamera, cameraFromWorld)
-        var residuals = [Double](repeating: .nan, count: labels.tracks.count)
-        residuals.withUnsafeMutableBufferPointer { buffer in
+        var fits = [StaticPointFit?](repeating: nil, count: labels.tracks.count)
+        fits.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
             parallelRows(buffer.count, minimumWork: t * 64) { q in
                 let path = Self.track(q, of: labels.tracks)
-                out[q] = Self.fit(uv: path.uv, visible: path.visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)?.medianResidual ?? .nan
+                out[q] = Self.fit(uv: path.uv, visible: path.visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)
             }
         }
-        residuals.removeAll { $0.isNaN }
+        let residuals = fits.compactMap { $0?.medianResidual }
+        (tracks, trackFits) = (labels.tracks, fits)
         movingResidual = residuals.isEmpty ? .infinity : max(Self.minMovingResidual, Self.movingFactor * median(residuals))
     }
 
@@ -81,9 +85,13 @@ struct TrackLifting {
 
     /// World positions of one track in every frame (nil where unknown), with a confidence each.
     func lift(uv: [SIMD2<Float>], visible: [Bool], confidence: [UInt8]) -> [(point: SIMD3<Double>, confidence: UInt8)?] {
+        lift(uv: uv, visible: visible, confidence: confidence,
+             fit: Self.fit(uv: uv, visible: visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld))
+    }
+
+    private func lift(uv: [SIMD2<Float>], visible: [Bool], confidence: [UInt8], fit staticFit: StaticPointFit?) -> [(point: SIMD3<Double>, confidence: UInt8)?] {
         let t = frameCount
         var seen = [(point: SIMD3<Double>, confidence: UInt8)?](repeating: nil, count: t)
-        let staticFit = Self.fit(uv: uv, visible: visible, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld)
         if let staticFit, staticFit.medianResidual > movingResidual { return seen }
         if let point = staticFit?.point {
             let observed = (0 ..< t).map { visible[$0] && uv[$0].x.isFinite }
@@ -120,15 +128,15 @@ struct TrackLifting {
         return lifted
     }
 
-    /// `tracks/xyz` [N, T, 3] for `tracks`: world-frame points, NaN where unknown.
-    func xyz(_ tracks: TrackLabels) -> Tensor<Float> {
+    /// `tracks/xyz` [N, T, 3] of the clip's own tracks: world-frame points, NaN where unknown.
+    func xyz() -> Tensor<Float> {
         let (n, t) = (tracks.count, frameCount)
         var xyz = [Float](repeating: .nan, count: n * t * 3)
         xyz.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
             parallelRows(n, minimumWork: t * 64) { q in
                 let path = Self.track(q, of: tracks)
-                for (f, entry) in lift(uv: path.uv, visible: path.visible, confidence: path.confidence).enumerated() {
+                for (f, entry) in lift(uv: path.uv, visible: path.visible, confidence: path.confidence, fit: trackFits[q]).enumerated() {
                     guard let entry else { continue }
                     let base = (q * t + f) * 3
                     (out[base], out[base + 1], out[base + 2]) = (Float(entry.point.x), Float(entry.point.y), Float(entry.point.z))
