@@ -34,6 +34,8 @@ public struct DenseOpticalFlow: Sendable {
             flow = Densification.dense(first: image0, second: image1, columns: sparse.columns, rows: sparse.rows, u: sparse.u, v: sparse.v)
             refinement.refine(first: image0, second: image1, flow: &flow)
         }
-        return flow.resized(width: full.width, height: full.height)
+        // Patches blur motion boundaries over half their footprint at the finest level computed.
+        return BoundaryRefinement.refine(flow.resized(width: full.width, height: full.height), first: full, second: second.levels[0],
+                                         reach: (PatchInverseSearch.size / 2) << finest)
     }
 }
