@@ -12,9 +12,12 @@ import Foundation
 /// truth's object masks. `source`: "truth" — the exact tracks of `SceneTruth`; "engine" — the whole
 /// engine (flow, tracks, cameras) on the lossless renders; "video" — the engine on frames decoded
 /// from `<videos>/<scene>.mp4` (H.264 from `fathom synth`). Focal length unknown throughout.
-func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, source: String, videos: String) throws {
+/// `seed` varies the scenes' texture noise: the focal length is sensitive to the tracks' small
+/// errors, so one rendering is one sample of its error, not the error ("video" needs videos
+/// rendered with the same seed: `fathom synth --seed`).
+func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, source: String, videos: String, seed: UInt32) throws {
     for name in scenes {
-        let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames)!
+        let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames, seed: seed)!
         let truth = SceneTruth(scene: scene, trackSpacing: 8)
         let start = DispatchTime.now().uptimeNanoseconds
         var labels = truth.labels
@@ -51,7 +54,7 @@ func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, so
         let clip = GroundTruthClip(truth, name: name)
         let scores = try ClipEvaluator(labels: labels, truth: clip).evaluate()
         var result: [String: Any] = [
-            "benchmark": "cameras", "source": source, "scene": name, "frames": frames, "width": width, "height": height,
+            "benchmark": "cameras", "source": source, "scene": name, "seed": seed, "frames": frames, "width": width, "height": height,
             "seconds": seconds, "cameras_seconds": camerasSeconds, "cameras_cpu_seconds": cpuSeconds,
             "ate_over_path": scores.cameras?.ateOverPathLength ?? NSNull(), "rpe_rotation_deg": scores.cameras?.rpeRotationDegrees ?? .nan,
             "focal_error": scores.cameras?.focalError ?? .nan,

@@ -4,7 +4,7 @@
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
 //     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ] [--repeat R]
 //     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
-//     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T]
+//     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T] [--seed S]
 //     fathom-bench consistency [--scenes a,b] [--seeds N] [--width W] [--height H] [--frames T] [--geometry engine|truth]
 //
 // Prints one JSON line per benchmark on stdout.
@@ -65,7 +65,7 @@ do {
     case "cameras":
         try benchmarkCameras(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
                              width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
-                             source: option("source", "engine"), videos: option("videos", "."))
+                             source: option("source", "engine"), videos: option("videos", "."), seed: UInt32(option("seed", "1"))!)
     case "engine":
         try benchmarkEngine(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
                             width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!)
