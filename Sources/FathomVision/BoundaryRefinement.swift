@@ -11,6 +11,11 @@ import FathomCore
 /// among its own and the flows `reach` pixels away on either side, where each side's motion is
 /// unblurred. Pixels off boundaries (most of them) are left as they are.
 enum BoundaryRefinement {
+    /// Sundaram's motion-boundary test: squared flow gradient above this share of the squared flow,
+    /// plus this floor (px²).
+    static let boundaryShare: Float = 0.01
+    static let boundaryFloor: Float = 0.002
+
     static func refine(_ flow: FlowField, first: GrayImage, second: GrayImage, reach: Int) -> FlowField {
         let (w, h) = (flow.width, flow.height)
         var u = flow.u
@@ -48,7 +53,7 @@ enum BoundaryRefinement {
                         let (gxu, gxv) = ((load(u0, row &+ j &+ 2) - load(u0, row &+ j &- 2)) / 4, (load(v0, row &+ j &+ 2) - load(v0, row &+ j &- 2)) / 4)
                         let (gyu, gyv) = ((load(u0, down &+ j) - load(u0, up &+ j)) / 4, (load(v0, down &+ j) - load(v0, up &+ j)) / 4)
                         let (u, v) = (load(u0, row &+ j), load(v0, row &+ j))
-                        let boundary = (gxu * gxu + gyu * gyu) + (gxv * gxv + gyv * gyv) .> 0.01 * (u * u + v * v) + 0.002
+                        let boundary = (gxu * gxu + gyu * gyu) + (gxv * gxv + gyv * gyv) .> Self.boundaryShare * (u * u + v * v) + Self.boundaryFloor
                         if any(boundary) {
                             for k in 0 ..< 8 where boundary[k] { select(j &+ k) }
                         }
@@ -58,7 +63,7 @@ enum BoundaryRefinement {
                         let (gxu, gxv) = ((fu[right] - fu[left]) / 4, (fv[right] - fv[left]) / 4)
                         let (gyu, gyv) = ((fu[down &+ j] - fu[up &+ j]) / 4, (fv[down &+ j] - fv[up &+ j]) / 4)
                         let (u, v) = (fu[row &+ j], fv[row &+ j])
-                        if (gxu * gxu + gyu * gyu) + (gxv * gxv + gyv * gyv) > 0.01 * (u * u + v * v) + 0.002 { select(j) }
+                        if (gxu * gxu + gyu * gyu) + (gxv * gxv + gyv * gyv) > Self.boundaryShare * (u * u + v * v) + Self.boundaryFloor { select(j) }
                         j &+= 1
                     }
                 }
