@@ -2,7 +2,7 @@
 // Fathom: turns video corpora into 4D pseudo-labels (depth, cameras, tracks, occlusion) in HDF5 shards.
 //
 // Targets follow the data flow, bottom to top (see ARCHITECTURE.md):
-//   C shims (CFFmpeg, CHDF5, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → FathomJobs → fathom.
+//   C shims (CFFmpeg, CHDF5, CDeflate, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → FathomJobs → fathom.
 // A target may depend only on targets below it.
 import PackageDescription
 
@@ -30,6 +30,9 @@ let package = Package(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(
+            name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
             name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
@@ -54,7 +57,7 @@ let package = Package(
         // The fathom.shard/1 contract: HDF5 file access, writer, reader, validator, inspector.
         .target(
             name: "FathomShards",
-            dependencies: ["CHDF5", "FathomCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CDeflate", "CHDF5", "FathomCore", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Schema/fathom.shard-1.json")]),
 
         // `fathom eval`: the field's metrics of labels against synthetic ground truth.
@@ -81,7 +84,7 @@ let package = Package(
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
         .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomGeometry", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
-        .testTarget(name: "CShimTests", dependencies: ["CFFmpeg", "CHDF5", "CLapack"]),
+        .testTarget(name: "CShimTests", dependencies: ["CDeflate", "CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),

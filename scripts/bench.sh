@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 results=bench-results.jsonl
 : > "$results"
 
-echo "== shard writer: 4 clips of 320x240x48 labels (rgb, float16 depth, tracks), gzip 2 (the default) + shuffle, fsync included"
+echo "== shard writer: 4 clips of 320x240x48 labels (rgb, float16 depth, tracks), deflate level 2 (the default) + shuffle, fsync included"
 "$bench" writer --out "$work" --clips 4 --repeat 3 | tee -a "$results" > "$work/fathom.json"
 python3 scripts/bench_h5py_write.py "$work/writer-bench.h5" --repeat 3 --tmpdir "$work" | tee -a "$results" > "$work/h5py.json"
 python3 - "$work/fathom.json" "$work/h5py.json" <<'PY'

@@ -15,6 +15,7 @@ static inline unsigned fathom_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned fathom_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned fathom_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline unsigned fathom_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
+static inline unsigned fathom_H5F_OBJ_FILE(void) { return H5F_OBJ_FILE; }
 
 static inline hid_t fathom_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
 static inline hid_t fathom_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }

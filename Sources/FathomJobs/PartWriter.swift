@@ -6,8 +6,8 @@ import Foundation
 
 /// What flows into the writer, numbered in the order the plan dictates.
 enum PipelineEvent: Sendable {
-    /// A labelled clip of the item with this plan key.
-    case clip(ClipLabels, item: String, timings: StageTimings)
+    /// A labelled clip of the item with this plan key, encoded for the shard (or why it could not be).
+    case clip(Result<EncodedClip, FathomError>, item: String, timings: StageTimings)
     /// The item is over: every clip of it was sent before this event.
     case itemEnded(ItemOutcome)
     /// Nothing more will come.
@@ -91,10 +91,10 @@ final class PartWriter: @unchecked Sendable {
 
     private func handle(_ event: PipelineEvent) {
         switch event {
-        case .clip(let labels, let item, let timings):
+        case .clip(let encoded, let item, let timings):
             defer { inFlight.signal() }
             guard !abandoned, error == nil else { return }
-            guarded { () throws(FathomError) in try append(labels, item: item, timings: timings) }
+            guarded { () throws(FathomError) in try append(encoded.get(), item: item, timings: timings) }
         case .itemEnded(let outcome):
             guard !abandoned, error == nil else { return }
             pendingOutcomes.append(outcome)
@@ -118,15 +118,15 @@ final class PartWriter: @unchecked Sendable {
         }
     }
 
-    private func append(_ labels: ClipLabels, item: String, timings: StageTimings) throws(FathomError) {
+    private func append(_ clip: EncodedClip, item: String, timings: StageTimings) throws(FathomError) {
         let start = DispatchTime.now().uptimeNanoseconds
         if open == nil {
             let name = directory.partName(nextPart)
             open = (try ShardWriter(path: directory.file(name), header: header, options: options), name, [])
         }
-        try open!.writer.append(labels)
-        open!.clips.append(ClipRecord(id: labels.id, item: item, frames: labels.frameCount, width: labels.width, height: labels.height,
-                                      tracks: labels.tracks.count, quality: labels.quality))
+        try open!.writer.append(clip)
+        open!.clips.append(ClipRecord(id: clip.id, item: item, frames: clip.frameCount, width: clip.width, height: clip.height,
+                                      tracks: clip.trackCount, quality: clip.quality))
         let size = (try? FileManager.default.attributesOfItem(atPath: open!.writer.temporaryPath)[.size] as? Int) ?? 0
         if open!.clips.count >= limits.maxClips || Double(size) >= limits.maxMegabytes * 1e6 {
             try commit()
@@ -134,7 +134,7 @@ final class PartWriter: @unchecked Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         counters.withLock {
             $0.clips += 1
-            $0.frames += labels.frameCount
+            $0.frames += clip.frameCount
             $0.timings.add(timings)
             $0.timings.seconds["write", default: 0] += seconds
         }

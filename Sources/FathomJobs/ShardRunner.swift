@@ -108,13 +108,17 @@ public final class ShardRunner {
                                 attempt: Self.attemptID(), inFlight: inFlight, counters: counters)
         let work = WorkQueue<WorkUnit>()
         let reconstructor = ClipReconstructor(options: spec.engine.options)
-        let storeRGB = spec.labels.storeRGB
+        let options = spec.labels
         for _ in 0 ..< workers {
             Thread {
                 while let unit = work.pop() {
                     var timings = unit.timings
-                    let labels = reconstructor.reconstruct(unit.input, storeRGB: storeRGB, timings: &timings)
-                    writer.receive(.clip(labels, item: unit.item, timings: timings), at: unit.sequence)
+                    let labels = reconstructor.reconstruct(unit.input, storeRGB: options.storeRGB, timings: &timings)
+                    // Compressed here, side by side with other clips, so the one writer only copies bytes.
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let encoded = Result { () throws(FathomError) in try EncodedClip(labels, options: options) }
+                    timings.seconds["compress"] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    writer.receive(.clip(encoded, item: unit.item, timings: timings), at: unit.sequence)
                 }
             }.start()
         }

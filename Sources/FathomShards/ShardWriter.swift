@@ -47,82 +47,30 @@ public final class ShardWriter {
     /// the contract does not use, then the dataset: "truth/object_index"). Clip ids must be unique
     /// within the shard.
     public func append(_ labels: ClipLabels, extras: [String: ExtraDataset] = [:]) throws(FathomError) {
-        guard let clips else { preconditionFailure("append after finish or abandon of '\(path)'") }
-        try labels.checkShapes()
-        guard !clipIDs.contains(labels.id) else {
-            throw FathomError("shards.duplicateClip", "clip '\(labels.id)' is already in '\(path)'")
-        }
-        let group = try clips.createGroup(labels.id)
-        try group.setAttribute("source", .string(labels.source))
-        try group.setAttribute("frame_count", .int(Int64(labels.frameCount)))
-        try group.setAttribute("height", .int(Int64(labels.height)))
-        try group.setAttribute("width", .int(Int64(labels.width)))
-        try group.setAttribute("reference_frame", .int(Int64(labels.referenceFrame)))
-        try group.setAttribute("fps", .float(labels.fps))
-        try group.setAttribute("depth_units", .string(labels.depthUnits.rawValue))
-        for (name, value) in labels.quality.sorted(by: { $0.key < $1.key }) {
-            switch value {
-            case .number(let number): try group.setAttribute(name, .float(number))
-            case .text(let text): try group.setAttribute(name, .string(text))
-            }
-        }
-
-        let (h, w) = (labels.height, labels.width)
-        let frameChunked = HDF5Storage(chunk: [1, h, w], deflateLevel: options.compressionLevel)
-        let small = HDF5Storage(chunk: nil, deflateLevel: nil)
-        try HDF5Dataset.create(in: group, "frame_index", Tensor(shape: [labels.frameCount], storage: labels.frameIndex), storage: small)
-        try HDF5Dataset.create(in: group, "timestamp", Tensor(shape: [labels.frameCount], storage: labels.timestamp), storage: small)
-        if options.storeRGB, let rgb = labels.rgb {
-            try HDF5Dataset.create(in: group, "rgb", rgb, storage: HDF5Storage(chunk: [1, h, w, 3], deflateLevel: options.compressionLevel))
-        }
-        switch options.depthPrecision {
-        case .float16:
-            let (half, confidence) = Self.halfPrecision(labels.depth, labels.depthConfidence)
-            try HDF5Dataset.create(in: group, "depth", half, storage: frameChunked)
-            try HDF5Dataset.create(in: group, "depth_confidence", confidence, storage: frameChunked)
-        case .float32:
-            try HDF5Dataset.create(in: group, "depth", labels.depth, storage: frameChunked)
-            try HDF5Dataset.create(in: group, "depth_confidence", labels.depthConfidence, storage: frameChunked)
-        }
-        try HDF5Dataset.create(in: group, "occlusion", labels.occlusion, storage: frameChunked)
-
-        let camera = try group.createGroup("camera")
-        try HDF5Dataset.create(in: camera, "K", labels.intrinsics, storage: small)
-        try HDF5Dataset.create(in: camera, "world_from_camera", labels.worldFromCamera, storage: small)
-
-        let tracks = try group.createGroup("tracks")
-        let trackRows = min(max(labels.tracks.count, 1), 1024)
-        func trackStorage(_ shape: [Int]) -> HDF5Storage {
-            HDF5Storage(chunk: [trackRows] + shape.dropFirst(), deflateLevel: options.compressionLevel)
-        }
-        try HDF5Dataset.create(in: tracks, "query", labels.tracks.query, storage: trackStorage(labels.tracks.query.shape))
-        try HDF5Dataset.create(in: tracks, "uv", labels.tracks.uv, storage: trackStorage(labels.tracks.uv.shape))
-        if let xyz = labels.tracks.xyz {
-            try HDF5Dataset.create(in: tracks, "xyz", xyz, storage: trackStorage(xyz.shape))
-        }
-        try HDF5Dataset.create(in: tracks, "visible", labels.tracks.visible, storage: trackStorage(labels.tracks.visible.shape))
-        try HDF5Dataset.create(in: tracks, "confidence", labels.tracks.confidence, storage: trackStorage(labels.tracks.confidence.shape))
-        for (path, extra) in extras.sorted(by: { $0.key < $1.key }) {
-            try writeExtra(extra, at: path, in: group)
-        }
-        clipIDs.append(labels.id)
+        try append(EncodedClip(labels, extras: extras, options: options))
     }
 
-    private func writeExtra(_ extra: ExtraDataset, at path: String, in clip: HDF5Group) throws(FathomError) {
-        var parts = path.split(separator: "/").map(String.init)
-        let name = parts.removeLast()
-        precondition(!parts.isEmpty && !["camera", "tracks"].contains(parts[0]), "extra '\(path)' must live in a group of its own")
-        var group = clip
-        for part in parts {
-            group = try group.childKind(part) == .group ? group.group(part) : group.createGroup(part)
+    /// Appends a clip encoded elsewhere, with this writer's options: only bytes are copied here.
+    public func append(_ clip: EncodedClip) throws(FathomError) {
+        guard let clips else { preconditionFailure("append after finish or abandon of '\(path)'") }
+        precondition(clip.options == options, "clip '\(clip.id)' was encoded with \(clip.options), the shard '\(path)' takes \(options)")
+        guard !clipIDs.contains(clip.id) else {
+            throw FathomError("shards.duplicateClip", "clip '\(clip.id)' is already in '\(path)'")
         }
-        func storage(_ shape: [Int]) -> HDF5Storage {
-            HDF5Storage(chunk: shape.count >= 3 ? [1] + shape.dropFirst() : nil, deflateLevel: shape.count >= 3 ? options.compressionLevel : nil)
+        let group = try clips.createGroup(clip.id)
+        for (name, value) in clip.attributes {
+            try group.setAttribute(name, value)
         }
-        switch extra {
-        case .uint8(let tensor): try HDF5Dataset.create(in: group, name, tensor, storage: storage(tensor.shape))
-        case .float32(let tensor): try HDF5Dataset.create(in: group, name, tensor, storage: storage(tensor.shape))
+        for (path, data) in clip.datasets {
+            var parts = path.split(separator: "/").map(String.init)
+            let name = parts.removeLast()
+            var parent = group
+            for part in parts {
+                parent = try parent.childKind(part) == .group ? parent.group(part) : parent.createGroup(part)
+            }
+            try HDF5Dataset.create(in: parent, name, data)
         }
+        clipIDs.append(clip.id)
     }
 
     /// Depth rounded to half precision. Depth beyond float16's range (65504, e.g. the ground near

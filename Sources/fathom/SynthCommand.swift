@@ -34,7 +34,7 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Texture noise seed.") var seed: UInt32 = 1
     @Option(help: "Pixels between track queries.") var trackSpacing = 16
     @Option(help: "Depth precision: float16 or float32.") var depthDtype: ShardWriterOptions.DepthPrecision = .float16
-    @Option(help: "gzip level 0-9.") var compression = ShardWriterOptions().compressionLevel
+    @Option(help: "Deflate (gzip) level 0-9, after byte shuffling.") var compression = ShardWriterOptions().compressionLevel
     @Flag(help: "Do not store the rendered frames in the shard.") var noRGB = false
     @Option(help: "Video to write beside the truth: h264, lossless, or none.") var video: VideoKind = .h264
 

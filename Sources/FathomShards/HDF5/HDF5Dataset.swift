@@ -5,7 +5,7 @@ import FathomCore
 struct HDF5Storage: Sendable {
     /// Chunk extents, or nil for contiguous storage (required for empty datasets).
     var chunk: [Int]?
-    /// gzip level 0–9, applied after byte shuffling; nil for none. Needs `chunk`.
+    /// Deflate level 0–9, applied after byte shuffling; nil for none. Needs `chunk`.
     var deflateLevel: Int?
 }
 
@@ -34,10 +34,11 @@ final class HDF5Dataset: HDF5Object {
         }
     }
 
-    /// Creates dataset `name` in `group` holding `data`, stored as `Stored` (same as the
-    /// element type, or Float16 for Float data stored at half precision).
+    /// Creates dataset `name` in `group` holding `data`, whose bytes are already laid out as the
+    /// file stores them: raw bytes go through `H5Dwrite`, compressed chunks straight into the file
+    /// with `H5Dwrite_chunk` (HDF5 records the same filters, so readers inflate them as usual).
     @discardableResult
-    static func create<E: HDF5Element>(in group: HDF5Group, _ name: String, _ data: Tensor<E>, storage: HDF5Storage) throws(FathomError) -> HDF5Dataset {
+    static func create(in group: HDF5Group, _ name: String, _ data: HDF5EncodedDataset) throws(FathomError) -> HDF5Dataset {
         let parent = group.location
         let path = childPath(parent.path, name)
         try HDF5Library.locked { () throws(FathomError) in
@@ -47,22 +48,36 @@ final class HDF5Dataset: HDF5Object {
                                    close: H5Sclose)
             let properties = HDF5Handle(try HDF5Library.check(H5Pcreate(fathom_H5P_DATASET_CREATE()), "shards.internal", what),
                                         close: H5Pclose)
-            if let chunk = storage.chunk, data.count > 0 {
+            if let chunk = data.storage.chunk {
                 try HDF5Library.check(H5Pset_chunk(properties.id, Int32(chunk.count), chunk.map { hsize_t($0) }), "shards.internal", what)
-                if let level = storage.deflateLevel {
+                if let level = data.storage.deflateLevel {
                     try HDF5Library.check(H5Pset_shuffle(properties.id), "shards.internal", what)
                     try HDF5Library.check(H5Pset_deflate(properties.id, UInt32(level)), "shards.internal", what)
                 }
             }
             let id = try HDF5Library.check(
-                H5Dcreate2(parent.handle.id, name, E.hdf5Type, space.id, fathom_H5P_DEFAULT(), properties.id, fathom_H5P_DEFAULT()),
+                H5Dcreate2(parent.handle.id, name, data.type(), space.id, fathom_H5P_DEFAULT(), properties.id, fathom_H5P_DEFAULT()),
                 "shards.cannotCreate", what)
             let dataset = HDF5Handle(id, close: H5Dclose)
-            if data.count > 0 {
-                let status = data.storage.withUnsafeBytes { bytes in
-                    H5Dwrite(dataset.id, E.hdf5Type, fathom_H5S_ALL(), fathom_H5S_ALL(), fathom_H5P_DEFAULT(), bytes.baseAddress)
+            let cannotWrite = "cannot write dataset '\(path)' in '\(parent.file.path)'; check free disk space"
+            switch data.content {
+            case .raw(let bytes) where !bytes.isEmpty:
+                let status = bytes.withUnsafeBytes {
+                    H5Dwrite(dataset.id, data.type(), fathom_H5S_ALL(), fathom_H5S_ALL(), fathom_H5P_DEFAULT(), $0.baseAddress)
                 }
-                try HDF5Library.check(status, "shards.cannotWrite", "cannot write dataset '\(path)' in '\(parent.file.path)'; check free disk space")
+                try HDF5Library.check(status, "shards.cannotWrite", cannotWrite)
+            case .raw:
+                break
+            case .deflated(let chunks):
+                let rowsPerChunk = hsize_t(data.storage.chunk![0])
+                var offset = [hsize_t](repeating: 0, count: dims.count)
+                for (index, chunk) in chunks.enumerated() {
+                    offset[0] = hsize_t(index) * rowsPerChunk
+                    let status = chunk.withUnsafeBytes {
+                        H5Dwrite_chunk(dataset.id, fathom_H5P_DEFAULT(), 0, offset, $0.count, $0.baseAddress)
+                    }
+                    try HDF5Library.check(status, "shards.cannotWrite", cannotWrite)
+                }
             }
         }
         return try open(in: parent, name)

@@ -67,9 +67,20 @@ enum HDF5Library {
         return picked.joined(separator: "; ")
     }
 
-    /// Number of objects (files, groups, datasets, attributes, types) the process holds open;
-    /// tests assert it returns to zero so no handle leaks.
-    static var openObjectCount: Int {
-        lockedNoThrow { Int(H5Fget_obj_count(hid_t(fathom_H5F_OBJ_ALL()), fathom_H5F_OBJ_ALL())) }
+    /// Number of objects (the file itself, groups, datasets, attributes, named types) the process
+    /// holds open in the file at `path`; tests assert it returns to zero so no handle leaks. Only
+    /// that file's, so that other work going on in the process does not count.
+    static func openObjectCount(path: String) -> Int {
+        lockedNoThrow {
+            let all = fathom_H5F_OBJ_ALL()
+            var files = [hid_t](repeating: 0, count: max(Int(H5Fget_obj_count(hid_t(all), fathom_H5F_OBJ_FILE())), 0))
+            let found = files.isEmpty ? 0 : Int(H5Fget_obj_ids(hid_t(all), fathom_H5F_OBJ_FILE(), files.count, &files))
+            return files.prefix(max(found, 0)).reduce(0) { count, file in
+                var name = [CChar](repeating: 0, count: 4096)
+                guard H5Fget_name(file, &name, name.count) >= 0,
+                      String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == path else { return count }
+                return count + Int(H5Fget_obj_count(file, all))
+            }
+        }
     }
 }
