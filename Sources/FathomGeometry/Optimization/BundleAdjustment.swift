@@ -222,41 +222,37 @@ private struct Solver {
             pointBlock[p] = Matrix3(rows: .zero, .zero, .zero)
             pointGradient[p] = .zero
         }
-        var jc = [Double](repeating: 0, count: 14)  // the used columns, two rows of 7: [rotation, translation?, focal?]
-        var slots = [Int](repeating: 0, count: 7)
-        for (index, o) in problem.observations.enumerated() where weights[index] > 0 {
-            let w = weights[index]
-            let r = residuals[index]
-            let offset = observationOffset[index]
-            var columns = 0
-            if offset >= 0 {
-                for a in 0 ..< pc {
-                    jc[columns] = cameraJacobian[12 * index + a]
-                    jc[7 + columns] = cameraJacobian[12 * index + 6 + a]
-                    slots[columns] = offset + a
-                    columns += 1
+        let lanes = SIMD8<Double>((0 ..< 8).map { $0 < pc ? 1 : 0 })
+        hessian.withUnsafeMutableBufferPointer { hessian in
+        gradient.withUnsafeMutableBufferPointer { gradient in
+            for index in problem.observations.indices where weights[index] > 0 {
+                let (w, r, offset, j) = (weights[index], residuals[index], observationOffset[index], 12 * index)
+                // The observation's camera Jacobian rows (rotation, translation when free), as in
+                // `formCouplings`; its block is written whole, the mirror below keeps the lower half.
+                let cu = lanes * SIMD8(cameraJacobian[j], cameraJacobian[j + 1], cameraJacobian[j + 2], cameraJacobian[j + 3],
+                                       cameraJacobian[j + 4], cameraJacobian[j + 5], 0, 0)
+                let cv = lanes * SIMD8(cameraJacobian[j + 6], cameraJacobian[j + 7], cameraJacobian[j + 8], cameraJacobian[j + 9],
+                                       cameraJacobian[j + 10], cameraJacobian[j + 11], 0, 0)
+                if offset >= 0 {
+                    subtract(w * (cu * r.x + cv * r.y), in: gradient, at: offset, count: pc)
+                    for a in 0 ..< pc {
+                        subtract(-(w * (cu[a] * cu + cv[a] * cv)), in: hessian, at: (offset + a) * m + offset, count: pc)
+                    }
+                }
+                if focalOffset >= 0 {
+                    let (f, jf) = (focalOffset, focalJacobian[index])
+                    if offset >= 0 { subtract(-(w * (jf.x * cu + jf.y * cv)), in: hessian, at: f * m + offset, count: pc) }
+                    hessian[f * m + f] += w * (jf.x * jf.x + jf.y * jf.y)
+                    gradient[f] -= w * (jf.x * r.x + jf.y * r.y)
+                }
+                if !options.fixPoints {
+                    let p = Int(problem.observations[index].point)
+                    let (ju, jv) = pointRows(index)
+                    pointBlock[p] = pointBlock[p] + w * Matrix3(rows: ju.x * ju + jv.x * jv, ju.y * ju + jv.y * jv, ju.z * ju + jv.z * jv)
+                    pointGradient[p] -= w * (ju * r.x + jv * r.y)
                 }
             }
-            if focalOffset >= 0 {
-                jc[columns] = focalJacobian[index].x
-                jc[7 + columns] = focalJacobian[index].y
-                slots[columns] = focalOffset
-                columns += 1
-            }
-            for a in 0 ..< columns {
-                gradient[slots[a]] -= w * (jc[a] * r.x + jc[7 + a] * r.y)
-                for b in 0 ... a {
-                    let (sa, sb) = (slots[a], slots[b])
-                    hessian[max(sa, sb) * m + min(sa, sb)] += w * (jc[a] * jc[b] + jc[7 + a] * jc[7 + b])
-                }
-            }
-            if !options.fixPoints {
-                let p = Int(o.point)
-                let (ju, jv) = pointRows(index)
-                pointBlock[p] = pointBlock[p] + w * Matrix3(rows: ju.x * ju + jv.x * jv, ju.y * ju + jv.y * jv, ju.z * ju + jv.z * jv)
-                pointGradient[p] -= w * (ju * r.x + jv * r.y)
-            }
-        }
+        } }
         // Mirror the lower triangle so the damping and elimination see a full symmetric matrix.
         for r in 0 ..< m { for c in 0 ..< r { hessian[c * m + r] = hessian[r * m + c] } }
     }
@@ -330,9 +326,7 @@ private struct Solver {
                                 let (rowOffset, columnOffset, left, right) = offset >= other ? (offset, other, y[i], blocks[first + j].columns)
                                                                                              : (other, offset, y[j], w)
                                 for r in 0 ..< pc {
-                                    let row = left.0[r] * right.0 + left.1[r] * right.1 + left.2[r] * right.2
-                                    let base = (rowOffset + r) * m + columnOffset
-                                    for c in 0 ..< pc { s[base + c] -= row[c] }
+                                    subtract(left.0[r] * right.0 + left.1[r] * right.1 + left.2[r] * right.2, in: s, at: (rowOffset + r) * m + columnOffset, count: pc)
                                 }
                             }
                         }
@@ -342,8 +336,7 @@ private struct Solver {
                         let yf = v.transposed * focalRow
                         for i in 0 ..< count {
                             let w = blocks[first + i].columns
-                            let row = yf.x * w.0 + yf.y * w.1 + yf.z * w.2
-                            for c in 0 ..< pc { s[f * m + blocks[first + i].offset + c] -= row[c] }
+                            subtract(yf.x * w.0 + yf.y * w.1 + yf.z * w.2, in: s, at: f * m + blocks[first + i].offset, count: pc)
                         }
                         s[f * m + f] -= dot(yf, focalRow)
                         b[f] -= dot(yf, g)
@@ -390,6 +383,20 @@ private struct Solver {
 
 /// One point's coupling with one free camera, W = Σ w Jcᵀ Jp (6 × 3, or 3 × 3 with translations
 /// fixed), stored by columns with one lane per camera parameter so that blocks multiply as vectors.
+/// s[base ..< base + count] −= values (count ≤ 8, the lanes from count on zero): one vector
+/// load, subtraction and store where all 8 lanes lie inside s (the lanes past count subtract zero
+/// from whatever follows), element by element at the very end. This update is the heart of the
+/// Schur complement, which is most of bundle adjustment's time.
+@inline(__always)
+private func subtract(_ values: SIMD8<Double>, in s: UnsafeMutableBufferPointer<Double>, at base: Int, count: Int) {
+    guard base + 8 <= s.count else {
+        for c in 0 ..< count { s[base + c] -= values[c] }
+        return
+    }
+    let target = UnsafeMutableRawPointer(s.baseAddress! + base)
+    target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) - values, as: SIMD8<Double>.self)
+}
+
 private struct CameraCoupling {
     typealias Columns = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
     /// Offset of the camera's parameters in the reduced system.
