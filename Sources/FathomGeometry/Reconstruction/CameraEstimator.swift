@@ -125,11 +125,11 @@ public struct CameraEstimator: Sendable {
             parallelRows(table.trackCount, minimumWork: 256) { q in
                 let usable = table.observations(of: q).filter { cameraFromWorld[table.frame[$0]] != nil }
                 guard usable.count >= 2 else { return }
-                let view = { (i: Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>) in
-                    let uv = table.uv[usable[i]]
-                    return (cameraFromWorld[table.frame[usable[i]]]!, SIMD2((uv.x - k.cx) / k.fx, (uv.y - k.cy) / k.fy))
+                // Gathered once: the triangulation visits every view several times.
+                let views = usable.map { o in
+                    (cameraFromWorld: cameraFromWorld[table.frame[o]]!, x: SIMD2((table.uv[o].x - k.cx) / k.fx, (table.uv[o].y - k.cy) / k.fy))
                 }
-                guard let point = Triangulation.point(count: usable.count, view) else { return }
+                guard let point = Triangulation.point(count: views.count, { views[$0] }) else { return }
                 var bad = 0
                 for o in usable {
                     let c = cameraFromWorld[table.frame[o]]! * point.position

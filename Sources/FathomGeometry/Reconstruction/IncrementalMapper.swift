@@ -193,10 +193,9 @@ struct IncrementalMapper {
     mutating func triangulate(track q: Int) {
         let usable = table.observations(of: q).filter { cameraFromWorld[table.frame[$0]] != nil && !outlier[$0] }
         guard usable.count >= 2 else { return }
-        let view = { (i: Int) -> (cameraFromWorld: RigidTransform, x: SIMD2<Double>) in
-            (self.cameraFromWorld[self.table.frame[usable[i]]]!, self.normalized(self.table.uv[usable[i]]))
-        }
-        guard let point = Triangulation.point(count: usable.count, view),
+        // Gathered once: the triangulation visits every view several times.
+        let views = usable.map { (cameraFromWorld: cameraFromWorld[table.frame[$0]]!, x: normalized(table.uv[$0])) }
+        guard let point = Triangulation.point(count: views.count, { views[$0] }),
               point.passes(minAngleDegrees: options.minTriangulationAngleDegrees, maxError: 2 * options.inlierThresholdPixels / intrinsics.fx)
         else { return }
         points[q] = point.position
