@@ -2,7 +2,7 @@
 // Fathom: turns video corpora into 4D pseudo-labels (depth, cameras, tracks, occlusion) in HDF5 shards.
 //
 // Targets follow the data flow, bottom to top (see ARCHITECTURE.md):
-//   C shims (CFFmpeg, CHDF5, CDeflate, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → FathomJobs → fathom.
+//   C shims (CFFmpeg, CHDF5, CDeflate, CCrypto, CLapack) → FathomCore → FathomMedia, FathomScenes, FathomShards → FathomJobs → fathom.
 // A target may depend only on targets below it.
 import PackageDescription
 
@@ -29,6 +29,9 @@ let package = Package(
         .systemLibrary(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .systemLibrary(
             name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]),
@@ -69,7 +72,7 @@ let package = Package(
         // Jobs: the YAML job spec, the frozen shard plan, and the resumable sharded runner with its journal.
         .target(
             name: "FathomJobs",
-            dependencies: ["FathomCore", "FathomEngine", "FathomGeometry", "FathomMedia", "FathomShards", "FathomVision", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CCrypto", "FathomCore", "FathomEngine", "FathomGeometry", "FathomMedia", "FathomShards", "FathomVision", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
 
         // The command-line tool: one file per command, no logic of its own.
@@ -84,7 +87,7 @@ let package = Package(
         .target(name: "FathomTestSupport", dependencies: ["FathomCore", "FathomScenes", "FathomShards"], path: "Tests/FathomTestSupport"),
         .executableTarget(name: "fathom-bench", dependencies: ["FathomCore", "FathomEngine", "FathomEval", "FathomGeometry", "FathomMedia", "FathomScenes", "FathomShards", "FathomTestSupport", "FathomVision"],
                           path: "Tests/FathomBenchmarks"),
-        .testTarget(name: "CShimTests", dependencies: ["CDeflate", "CFFmpeg", "CHDF5", "CLapack"]),
+        .testTarget(name: "CShimTests", dependencies: ["CCrypto", "CDeflate", "CFFmpeg", "CHDF5", "CLapack"]),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
         .testTarget(name: "FathomShardsTests", dependencies: ["FathomShards", "FathomTestSupport", "CHDF5"]),
         .testTarget(name: "FathomScenesTests", dependencies: ["FathomCore", "FathomScenes"]),

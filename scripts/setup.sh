@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg   # decode; the ffmpeg CLI makes test videos
   libhdf5-dev hdf5-tools                                               # shards (serial HDF5), h5dump for debugging
   libdeflate-dev                                                       # compresses shard chunks (zlib format) off the writer
+  libssl-dev                                                           # SHA-256 of part files with the CPU's SHA instructions
   libopenblas-dev liblapacke-dev                                       # dense linear algebra
   slurm-wlm munge                                                      # a single-node Slurm for the job template's test
 )
