@@ -1,6 +1,6 @@
 """Reference methods every Fathom engine number is reported next to.
 
-    python3 scripts/baselines.py --truth DIR --out OUTDIR [--fathom PATH] [--methods trivial,dis]
+    python3 scripts/baselines.py --truth DIR --out OUTDIR [--fathom PATH] [--methods trivial,dis,fathom]
                                  [--spacing 8] [--threads 1] [--json]
 
 A number like "δ_avg 0.61" means little alone; next to what a trivial labeller and plain optical
@@ -13,6 +13,10 @@ prints one table.
   dis      OpenCV DIS optical flow (medium preset), forward and backward per frame pair; tracks
            chained through the forward flow, visibility and occlusion bits from the
            forward–backward check of Sundaram et al. 2010; depth 1 and identity cameras
+  fathom   Fathom's own engine on the same videos (`fathom label`, default settings, one clip of
+           every frame per scene at the video's size), so its row is measured by the same script,
+           on the same frames and truth as the references (its queries are its own: the same grid
+           at frame 0, plus tracks it starts later on surface that appears). Needs DIR/<scene>.mp4.
 
 The methods see only what a real labeller sees: the frames (decoded from DIR/<scene>.mp4 when it
 exists, else the truth's `rgb`), the intrinsics K and the frame numbering. Never depth, poses,
@@ -25,6 +29,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -41,7 +46,7 @@ except ImportError:
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = "fathom.shard/1"
-METHODS = ("trivial", "dis")
+METHODS = ("trivial", "dis", "fathom")
 GZIP_LEVEL = 4
 # (column header, key in the eval report's per-clip JSON, key in its 'overall' figures)
 COLUMNS = [
@@ -100,6 +105,7 @@ def load_scene(truth_path):
                  "timestamp": clip["timestamp"][()], "fps": float(clip.attrs["fps"]), "K": clip["camera/K"][()]}
         truth_size = int(clip.attrs["width"]), int(clip.attrs["height"])
         video = truth_path.with_suffix(".mp4")
+        scene["video"] = video if video.exists() else None
         if video.exists():
             scene["frames"] = decode(video, scene["frame_index"])
         elif "rgb" in clip:
@@ -201,6 +207,20 @@ def dis(scene, queries):
     return labels, ms_per_pair
 
 
+def fathom_engine(args, scene):
+    """Labels the scene's video with `fathom label` into OUTDIR/fathom/<scene>/ and returns that
+    directory: one clip of all the truth's frames, at the video's own size."""
+    if scene["video"] is None:
+        fail(f"method fathom labels videos, and there is no {scene['name']}.mp4 in {args.truth}; "
+             f"write it with `fathom synth --scene {scene['name']} --out {args.truth}`")
+    t, h, w = scene["frames"].shape[:3]
+    out = args.out / "fathom" / scene["name"]
+    shutil.rmtree(out, ignore_errors=True)
+    run_fathom(args.fathom, "label", scene["video"], "--out", out, "--long-side", max(h, w), "--clip-frames", t,
+               "--workers", args.threads)
+    return out
+
+
 # ---------------------------------------------------------------- output
 
 def write_shard(path, method, settings, scenes, labels):
@@ -265,7 +285,7 @@ def main():
     parser.add_argument("--fathom", type=Path, default=default_fathom(), help="fathom binary (default: %(default)s)")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of: " + ", ".join(METHODS))
     parser.add_argument("--spacing", type=int, default=8, help="pixels between track queries (default: 8)")
-    parser.add_argument("--threads", type=int, default=1, help="OpenCV threads for the flow (default: 1)")
+    parser.add_argument("--threads", type=int, default=1, help="OpenCV threads for the flow, and Fathom's engine workers (default: 1)")
     parser.add_argument("--json", action="store_true", help="print {method: eval report + timing} as JSON")
     args = parser.parse_args()
 
@@ -290,6 +310,15 @@ def main():
     results = {}
     for method in methods:
         labels, timing = [], {"label_seconds": {}}
+        if method == "fathom":
+            for scene in scenes:
+                start = time.perf_counter()
+                fathom_engine(args, scene)
+                timing["label_seconds"][scene["name"]] = time.perf_counter() - start
+                print(f"baselines: fathom {scene['name']} ({timing['label_seconds'][scene['name']]:.1f} s)", file=sys.stderr)
+            results[method] = {**json.loads(run_fathom(args.fathom, "eval", "--truth", args.truth, "--json", args.out / "fathom")),
+                               "timing": timing}
+            continue
         for scene in scenes:
             start = time.perf_counter()
             t, h, w = scene["frames"].shape[:3]

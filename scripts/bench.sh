@@ -141,6 +141,25 @@ for line in sys.stdin:
           f\"{f(r.get('cameras_seconds'), 1, 2):>6} {f(r.get('cameras_cpu_seconds'), 1, 2):>6} {f(r.get('seconds'), 1, 2):>7}\")"
 
 echo
+echo "== engine I side by side on the H.264 videos of the same scenes (320x240x48): Fathom's engine vs OpenCV DIS (medium)"
+echo "   chained into tracks, by scripts/baselines.py: same frames, same truth, same scorer (fathom eval)"
+python3 scripts/baselines.py --truth "$work/scenes48" --out "$work/baselines" --fathom "$(dirname "$bench")/fathom" --methods dis,fathom \
+  --json > "$work/baselines.json"
+python3 - "$work/baselines.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+keys = [("δavg", "tracks_2d.delta_avg"), ("OA", "tracks_2d.occlusion_accuracy"), ("AJ", "tracks_2d.average_jaccard"), ("occF1", "occlusion.f1")]
+print(f"{'method':8} {'scene':8} " + " ".join(f"{k:>6}" for k, _ in keys))
+for method, result in report.items():
+    for clip in result["clips"]:
+        scene = clip["truth"].split("/")[-1][:-3]
+        row = [clip.get("tracks_2d", {}).get("delta_avg"), clip.get("tracks_2d", {}).get("occlusion_accuracy"),
+               clip.get("tracks_2d", {}).get("average_jaccard"), (clip.get("occlusion") or {}).get("f1")]
+        print(f"{method:8} {scene:8} " + " ".join(f"{x:6.3f}" if x is not None else "     -" for x in row))
+    print(f"{method:8} {'overall':8} " + " ".join(f"{result['overall'].get(key, float('nan')):6.3f}" for _, key in keys))
+PY
+
+echo
 echo "== engine II reference: COLMAP 3.8 (Debian, CPU: SIFT with GPU off, sequential matcher, mapper) on the same lossless frames"
 echo "   set FATHOM_BENCH_COLMAP=0 to skip (minutes per clip); installs the colmap package when missing"
 if [ "${FATHOM_BENCH_COLMAP:-1}" != 0 ]; then

@@ -1,6 +1,6 @@
 /// Scores of one label clip against its ground truth. A group is nil when the labels do not carry
 /// what it measures, a figure is nil when it is undefined for the clip (ATE of a static camera).
-public struct ClipScores: Sendable, Codable, Equatable {
+public struct ClipScores: Sendable, Encodable, Equatable {
     public var clip: String
     public var truth: String
     public var frames: Int
@@ -18,9 +18,10 @@ public struct ClipScores: Sendable, Codable, Equatable {
 }
 
 /// Depth after per-clip median scale alignment, on pixels where the truth has depth.
-public struct DepthScores: Sendable, Codable, Equatable {
+public struct DepthScores: Sendable, Encodable, Equatable {
     /// Fraction of pixels with truth depth where the labels give a finite depth.
     public var coverage: Double
+    /// NaN (null in JSON), as is `scale`, when the labels give no depth at all.
     public var absRel: Double
     /// Fraction with max(d/d*, d*/d) < 1.25.
     public var delta125: Double
@@ -30,9 +31,32 @@ public struct DepthScores: Sendable, Codable, Equatable {
     public var confidentDelta125: Double?
     /// The scale that aligned the labels to the truth (1 for perfect metric depth).
     public var scale: Double
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeFigure(coverage, forKey: .coverage)
+        try container.encodeFigure(absRel, forKey: .absRel)
+        try container.encodeFigure(delta125, forKey: .delta125)
+        try container.encodeFigure(confidentCoverage, forKey: .confidentCoverage)
+        try container.encodeIfPresent(confidentAbsRel, forKey: .confidentAbsRel)
+        try container.encodeIfPresent(confidentDelta125, forKey: .confidentDelta125)
+        try container.encodeFigure(scale, forKey: .scale)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case coverage, absRel, delta125, confidentCoverage, confidentAbsRel, confidentDelta125, scale
+    }
 }
 
-public struct CameraScores: Sendable, Codable, Equatable {
+extension KeyedEncodingContainer {
+    /// JSON has no NaN: a figure that does not apply (the AbsRel of a clip without depth, such as
+    /// a rotation-only one) is written as null.
+    mutating func encodeFigure(_ value: Double, forKey key: Key) throws {
+        if value.isFinite { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+}
+
+public struct CameraScores: Sendable, Encodable, Equatable {
     /// RMSE of camera centres after Sim(3) alignment, divided by the truth path length; nil when
     /// the truth camera does not move.
     public var ateOverPathLength: Double?
@@ -46,7 +70,7 @@ public struct CameraScores: Sendable, Codable, Equatable {
 }
 
 /// TAP-Vid metrics, coordinates scaled to 256 × 256, query frames excluded.
-public struct TrackScores: Sendable, Codable, Equatable {
+public struct TrackScores: Sendable, Encodable, Equatable {
     public var queries: Int
     /// Queries on pixels where the truth sees nothing (sky), not scored.
     public var skippedQueries: Int
@@ -59,19 +83,27 @@ public struct TrackScores: Sendable, Codable, Equatable {
 }
 
 /// TAPVid-3D's APD: points in each frame's camera, median-scaled, depth-adaptive thresholds.
-public struct Track3DScores: Sendable, Codable, Equatable {
+public struct Track3DScores: Sendable, Encodable, Equatable {
     public var apd3D: Double
     public var within: [Double]
+    /// NaN when no point has a label to align.
     public var scale: Double
 
     enum CodingKeys: String, CodingKey {
         case within, scale
         case apd3D = "apd_3d"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeFigure(apd3D, forKey: .apd3D)
+        try container.encode(within, forKey: .within)
+        try container.encodeFigure(scale, forKey: .scale)
+    }
 }
 
 /// Bit 0 of the occlusion labels against true forward occlusion.
-public struct OcclusionScores: Sendable, Codable, Equatable {
+public struct OcclusionScores: Sendable, Encodable, Equatable {
     public var precision: Double
     public var recall: Double
     public var f1: Double
@@ -91,7 +123,7 @@ public struct OcclusionScores: Sendable, Codable, Equatable {
 }
 
 /// All clips, and the mean of every figure over the clips that have it (plus the pooled occlusion F1).
-public struct EvaluationReport: Sendable, Codable, Equatable {
+public struct EvaluationReport: Sendable, Encodable, Equatable {
     public var clips: [ClipScores]
     public var overall: [String: Double]
 }

@@ -47,6 +47,18 @@ import Testing
         #expect(abs(holes.coverage - 0.5) < 0.02, "coverage \(holes.coverage)")
     }
 
+    /// A clip without any depth (rotation-only, say) has no AbsRel: the report says null, and
+    /// `fathom eval --json` still writes it (JSON has no NaN).
+    @Test func clipWithoutDepthReportsNullAbsRel() throws {
+        var labels = truth.labels
+        labels.depth.storage = labels.depth.storage.map { _ in .nan }
+        let scores = try score(labels)
+        #expect(scores.depth?.coverage == 0 && scores.depth?.absRel.isNaN == true)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(scores)) as? [String: Any]
+        let depth = try #require(json?["depth"] as? [String: Any])
+        #expect(depth["absRel"] is NSNull && depth["scale"] is NSNull && depth["coverage"] as? Double == 0)
+    }
+
     @Test func depthNoiseLowersDepthScores() throws {
         var labels = truth.labels
         var random = SplitMix(seed: 3)

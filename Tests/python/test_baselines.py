@@ -1,10 +1,11 @@
 """scripts/baselines.py end to end: renders a tiny truth set with the Swift binary, labels it with
-both baselines, and checks the shards validate and the scores say what the methods are.
+both baselines and with Fathom's engine, and checks the shards validate and the scores say what the
+methods are.
 
     FATHOM_BIN=/path/to/fathom python3 -m pytest -q Tests/python/test_baselines.py
 
-The binary ($FATHOM_BIN, default <repo>/.build/debug/fathom) must have `synth`, `validate` and
-`eval`. A missing binary or OpenCV fails the tests rather than skipping them.
+The binary ($FATHOM_BIN, default <repo>/.build/debug/fathom) must have `synth`, `label`, `validate`
+and `eval`. A missing binary or OpenCV fails the tests rather than skipping them.
 """
 
 import json
@@ -114,3 +115,13 @@ def test_report_carries_flow_timing_and_constant_geometry(result):
         assert clips["dis"][scene]["depth"]["abs_rel"] == clips["trivial"][scene]["depth"]["abs_rel"]
         assert clips["trivial"][scene]["depth"]["coverage"] == 1
         assert clips["trivial"][scene]["depth"]["confident_coverage"] == 0
+
+
+def test_fathom_row_is_the_engine_on_the_same_videos(result):
+    """The `fathom` method labels every scene's video with `fathom label`, one clip each, scored
+    by the same script as the references, and its tracks follow the motion the static ones miss."""
+    out, clips, report = result
+    assert sorted(clips["fathom"]) == SCENES
+    assert sorted(p.name for p in (out / "fathom").iterdir()) == SCENES
+    overall = {method: report[method]["overall"] for method in report}
+    assert overall["fathom"]["tracks_2d.delta_avg"] > overall["trivial"]["tracks_2d.delta_avg"]
