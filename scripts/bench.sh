@@ -217,7 +217,7 @@ for scene in [s for s in colmap if s in engine]:
 PY
 
 echo
-echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + gzip 2), 1 and 2 workers"
+echo "== jobs end to end: fathom run on 6 synthetic scenes at 320x240 x 24 frames (decode -> engine -> write, rgb + deflate level 2), 1 and 2 workers"
 "$(dirname "$bench")/fathom" synth --scene all --frames 24 --out "$work/e2e/videos" > /dev/null
 rm -f "$work"/e2e/videos/*.h5
 printf "%-8s %10s %9s %12s  %s\n" workers "frames/s" seconds "peak RSS MB" "share of summed stage time"
