@@ -25,6 +25,8 @@ private struct Solver {
     let options: BundleAdjustmentOptions
     /// Parameters per free camera: rotation (3) and, unless fixed, translation (3).
     let cameraParameters: Int
+    /// 1 in the lanes of the camera parameters, 0 in the rest: masks 8-lane camera rows.
+    let parameterLanes: SIMD8<Double>
     /// Offset of each camera's parameters in the reduced system, −1 for fixed cameras.
     let cameraOffset: [Int]
     /// Offset of the focal length in the reduced system, −1 when fixed.
@@ -51,7 +53,9 @@ private struct Solver {
     init(problem: BundleAdjustmentProblem, options: BundleAdjustmentOptions) {
         self.problem = problem
         self.options = options
-        cameraParameters = options.fixTranslation ? 3 : 6
+        let parameters = options.fixTranslation ? 3 : 6
+        cameraParameters = parameters
+        parameterLanes = SIMD8((0 ..< 8).map { $0 < parameters ? 1 : 0 })
         var offsets = [Int](repeating: -1, count: problem.cameraFromWorld.count)
         var next = 0
         let observed = Set(problem.observations.map { Int($0.camera) })
@@ -222,26 +226,24 @@ private struct Solver {
             pointBlock[p] = Matrix3(rows: .zero, .zero, .zero)
             pointGradient[p] = .zero
         }
-        let lanes = SIMD8<Double>((0 ..< 8).map { $0 < pc ? 1 : 0 })
         hessian.withUnsafeMutableBufferPointer { hessian in
         gradient.withUnsafeMutableBufferPointer { gradient in
             for index in problem.observations.indices where weights[index] > 0 {
-                let (w, r, offset, j) = (weights[index], residuals[index], observationOffset[index], 12 * index)
-                // The observation's camera Jacobian rows (rotation, translation when free), as in
-                // `formCouplings`; its block is written whole, the mirror below keeps the lower half.
-                let cu = lanes * SIMD8(cameraJacobian[j], cameraJacobian[j + 1], cameraJacobian[j + 2], cameraJacobian[j + 3],
-                                       cameraJacobian[j + 4], cameraJacobian[j + 5], 0, 0)
-                let cv = lanes * SIMD8(cameraJacobian[j + 6], cameraJacobian[j + 7], cameraJacobian[j + 8], cameraJacobian[j + 9],
-                                       cameraJacobian[j + 10], cameraJacobian[j + 11], 0, 0)
+                let (w, r, offset) = (weights[index], residuals[index], observationOffset[index])
                 if offset >= 0 {
+                    // A free camera's block is written whole; the mirror below keeps its lower half.
+                    let (cu, cv) = cameraRows(index)
                     subtract(w * (cu * r.x + cv * r.y), in: gradient, at: offset, count: pc)
                     for a in 0 ..< pc {
                         subtract(-(w * (cu[a] * cu + cv[a] * cv)), in: hessian, at: (offset + a) * m + offset, count: pc)
                     }
+                    if focalOffset >= 0 {
+                        let jf = focalJacobian[index]
+                        subtract(-(w * (jf.x * cu + jf.y * cv)), in: hessian, at: focalOffset * m + offset, count: pc)
+                    }
                 }
                 if focalOffset >= 0 {
                     let (f, jf) = (focalOffset, focalJacobian[index])
-                    if offset >= 0 { subtract(-(w * (jf.x * cu + jf.y * cv)), in: hessian, at: f * m + offset, count: pc) }
                     hessian[f * m + f] += w * (jf.x * jf.x + jf.y * jf.y)
                     gradient[f] -= w * (jf.x * r.x + jf.y * r.y)
                 }
@@ -264,10 +266,19 @@ private struct Solver {
                 SIMD3(pointJacobian[b + 3], pointJacobian[b + 4], pointJacobian[b + 5]))
     }
 
+    /// The two rows (u, v) of observation `index`'s camera Jacobian (rotation, then translation when
+    /// free), one lane per camera parameter, the other lanes zero.
+    func cameraRows(_ index: Int) -> (SIMD8<Double>, SIMD8<Double>) {
+        let j = 12 * index
+        return (parameterLanes * SIMD8(cameraJacobian[j], cameraJacobian[j + 1], cameraJacobian[j + 2], cameraJacobian[j + 3],
+                                       cameraJacobian[j + 4], cameraJacobian[j + 5], 0, 0),
+                parameterLanes * SIMD8(cameraJacobian[j + 6], cameraJacobian[j + 7], cameraJacobian[j + 8], cameraJacobian[j + 9],
+                                       cameraJacobian[j + 10], cameraJacobian[j + 11], 0, 0))
+    }
+
     /// Fills every point's coupling W from the current Jacobians and weights: one block per free
     /// camera observing it, Σ w Jcᵀ Jp over its observations there, and its focal row Σ w Jfᵀ Jp.
     mutating func formCouplings() {
-        let lanes = SIMD8<Double>((0 ..< 8).map { $0 < cameraParameters ? 1 : 0 })
         var next = 0
         for p in 0 ..< problem.points.count {
             couplingStart[p] = next
@@ -280,12 +291,9 @@ private struct Solver {
                 if focalOffset >= 0 { focalRow += w * (focalJacobian[index].x * ju + focalJacobian[index].y * jv) }
                 let offset = observationOffset[index]
                 guard offset >= 0 else { continue }
-                let j = 12 * index
-                let cu = w * lanes * SIMD8(cameraJacobian[j], cameraJacobian[j + 1], cameraJacobian[j + 2], cameraJacobian[j + 3],
-                                           cameraJacobian[j + 4], cameraJacobian[j + 5], 0, 0)
-                let cv = w * lanes * SIMD8(cameraJacobian[j + 6], cameraJacobian[j + 7], cameraJacobian[j + 8], cameraJacobian[j + 9],
-                                           cameraJacobian[j + 10], cameraJacobian[j + 11], 0, 0)
-                let columns = (cu * ju.x + cv * jv.x, cu * ju.y + cv * jv.y, cu * ju.z + cv * jv.z)
+                let (cu, cv) = cameraRows(index)
+                let (wu, wv) = (w * cu, w * cv)
+                let columns = (wu * ju.x + wv * jv.x, wu * ju.y + wv * jv.y, wu * ju.z + wv * jv.z)
                 // A camera that sees the point twice contributes one block.
                 if let same = (couplingStart[p] ..< next).first(where: { couplings[$0].offset == offset }) {
                     couplings[same].columns = (couplings[same].columns.0 + columns.0, couplings[same].columns.1 + columns.1,
@@ -381,8 +389,6 @@ private struct Solver {
     }
 }
 
-/// One point's coupling with one free camera, W = Σ w Jcᵀ Jp (6 × 3, or 3 × 3 with translations
-/// fixed), stored by columns with one lane per camera parameter so that blocks multiply as vectors.
 /// s[base ..< base + count] −= values (count ≤ 8, the lanes from count on zero): one vector
 /// load, subtraction and store where all 8 lanes lie inside s (the lanes past count subtract zero
 /// from whatever follows), element by element at the very end. This update is the heart of the
@@ -397,6 +403,8 @@ private func subtract(_ values: SIMD8<Double>, in s: UnsafeMutableBufferPointer<
     target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) - values, as: SIMD8<Double>.self)
 }
 
+/// One point's coupling with one free camera, W = Σ w Jcᵀ Jp (6 × 3, or 3 × 3 with translations
+/// fixed), stored by columns with one lane per camera parameter so that blocks multiply as vectors.
 private struct CameraCoupling {
     typealias Columns = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
     /// Offset of the camera's parameters in the reduced system.
