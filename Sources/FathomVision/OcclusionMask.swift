@@ -7,6 +7,11 @@ import FathomCore
 /// So a pixel is only flagged when the mismatch is confirmed photometrically (the surface it
 /// lands on does not look like it) or when it leaves the image: thin structures and edges that
 /// stay visible are kept.
+///
+/// The check misses background about to be covered when the forward flow there carries the
+/// mover's motion (smoothed over the edge) and the backward flow agrees. So a pixel that the
+/// second frame barely maps back onto (`FlowCoverage`) is flagged too, on weaker photometric
+/// evidence.
 public struct OcclusionMask: Sendable {
     /// Per pixel of the first frame: true where the surface is not visible in the second.
     public let hidden: [Bool]
@@ -20,12 +25,14 @@ public struct OcclusionMask: Sendable {
         let (w, h) = (forward.width, forward.height)
         var hidden = [Bool](repeating: false, count: w * h)
         var rows = [SIMD2<Int>](repeating: .zero, count: h)  // inside, inconsistent
+        let coverage = FlowCoverage(backward: backward)
         forward.u.withUnsafeBufferPointer { fu in
         forward.v.withUnsafeBufferPointer { fv in
         backward.u.withUnsafeBufferPointer { bu in
         backward.v.withUnsafeBufferPointer { bv in
         first.pixels.withUnsafeBufferPointer { i0 in
         second.pixels.withUnsafeBufferPointer { i1 in
+        coverage.weight.withUnsafeBufferPointer { covered in
         hidden.withUnsafeMutableBufferPointer { out in
         rows.withUnsafeMutableBufferPointer { rowsOut in
             let (output, counts) = (SharedBuffer(out), SharedBuffer(rowsOut))
@@ -45,13 +52,17 @@ public struct OcclusionMask: Sendable {
                     let tap = BilinearTap(x: x, y: y, width: w, height: h)
                     let b = SIMD2(tap.sample(bu), tap.sample(bv))
                     let mismatch = ((f + b) * (f + b)).sum()
-                    guard mismatch > 0.01 * ((f * f).sum() + (b * b).sum()) + 0.5 else { continue }
-                    count.y &+= 1
-                    output[p] = abs(tap.sample(i1) - i0[p]) > Self.photometricThreshold
+                    let inconsistent = mismatch > 0.01 * ((f * f).sum() + (b * b).sum()) + 0.5
+                    if inconsistent { count.y &+= 1 }
+                    let uncovered = covered[p] < Self.minCoverage
+                    guard inconsistent || uncovered else { continue }
+                    let difference = abs(tap.sample(i1) - i0[p])
+                    output[p] = (inconsistent && difference > Self.photometricThreshold)
+                        || (uncovered && difference > Self.uncoveredPhotometricThreshold)
                 }
                 counts[i] = count
             }
-        } } } } } } } }
+        } } } } } } } } }
         self.hidden = hidden
         let total = rows.reduce(SIMD2<Int>.zero, &+)
         inconsistency = Double(total.y) / Double(max(total.x, 1))
@@ -59,4 +70,9 @@ public struct OcclusionMask: Sendable {
 
     /// Intensity difference (0–255) above which a forward–backward mismatch counts as occlusion.
     static let photometricThreshold: Float = 12
+    /// `FlowCoverage` weight below which a pixel is about to be covered (visible surface: about 1).
+    static let minCoverage: Float = 0.5
+    /// Intensity difference above which an uncovered pixel counts as occluded: the coverage is
+    /// evidence already, and on smooth surfaces the smeared flow lands on similar intensities.
+    static let uncoveredPhotometricThreshold: Float = 3
 }
