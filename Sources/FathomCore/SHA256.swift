@@ -1,5 +1,6 @@
-/// SHA-256 (FIPS 180-4), for `config_sha256` and dataset checksums. Small and dependency-free;
-/// not constant-time, which nothing here needs.
+/// SHA-256 (FIPS 180-4) of bytes in memory: `config_sha256`, plan keys, clip ids, test digests.
+/// Small and dependency-free, so FathomCore stays free of C; not constant-time, which nothing here
+/// needs. Part files, hundreds of megabytes, are hashed by libcrypto instead (`FileChecksum`).
 public struct SHA256 {
     private var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
     private var pending: [UInt8] = []
@@ -8,7 +9,7 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        // Contiguous bytes (arrays, buffers: file checksums) go block by block without copying.
+        // Contiguous bytes (arrays, buffers) go block by block without copying.
         if bytes.withContiguousStorageIfAvailable({ update(contiguous: $0) }) != nil { return }
         for byte in bytes { append(byte) }
     }
@@ -73,7 +74,7 @@ public struct SHA256 {
     private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
         // Schedule and state through buffers: a heap array per 64-byte block (and checked array
-        // accesses) cost more than the rounds when a part file of many megabytes is hashed.
+        // accesses) would cost more than the rounds themselves.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
         Self.k.withUnsafeBufferPointer { k in
         state.withUnsafeMutableBufferPointer { state in
