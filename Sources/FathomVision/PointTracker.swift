@@ -181,10 +181,11 @@ public struct PointTracker: Sendable {
                     velocity = step
                     hiddenFor = 1
                 }
-                // Hidden: carry the point at its last velocity and look for its source patch again.
+                // Hidden: carry the point at its last velocity and look for its source patch again
+                // (where it is predicted to be, when the search cannot improve on that).
                 position += velocity
-                if let found = template.align(in: motion.images[next], near: position, maxShift: 2),
-                   isInside(found, motion), template.matches(motion.images[next], at: found) {
+                let found = template.align(in: motion.images[next], near: position, maxShift: 2) ?? position
+                if isInside(found, motion), template.matches(motion.images[next], at: found) {
                     position = found
                     hiddenFor = 0
                     path.position[next] = position
@@ -330,3 +331,4 @@ struct Patch {
         }
     }
 }
+

@@ -16,7 +16,7 @@ import Testing
         return (truth, (0 ..< frames).map { GrayImage(rgb: rgb.storage[$0 * size ..< ($0 + 1) * size], width: width, height: height) })
     }
 
-    /// Bounds about 1.5× what the fast preset measures at this size (0.12 and 0.32 px).
+    /// Bounds about 1.5× what the fast preset measures at this size (0.11 and 0.28 px).
     @Test(arguments: [("orbit", 0.2), ("fast", 0.45)])
     func flowEndPointErrorIsSmall(scene: String, bound: Double) {
         let (truth, images) = Self.rendered(scene)
