@@ -31,13 +31,7 @@ func benchmarkFlow(scenes: [String], width: Int, height: Int, frames: Int, prese
         for _ in 0 ..< repeats {
             let start = DispatchTime.now().uptimeNanoseconds
             let cpuStart = processCPUSeconds()
-            let pyramids = images.map { engine.pyramid($0) }
-            flows = []
-            for t in 0 ..< frames - 1 {
-                let forward = engine.flow(from: pyramids[t], to: pyramids[t + 1], initial: flows.last)
-                _ = engine.flow(from: pyramids[t + 1], to: pyramids[t], initial: nil)
-                flows.append(forward)
-            }
+            flows = engine.consecutiveFlows(images).forward
             seconds = min(seconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             cpuSeconds = min(cpuSeconds, processCPUSeconds() - cpuStart)
         }
