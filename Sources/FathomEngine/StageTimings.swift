@@ -8,7 +8,7 @@ public struct StageTimings: Sendable, Equatable {
     public init() {}
 
     /// Runs `body`, adding its duration to `stage`.
-    mutating func measure<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+    public mutating func measure<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { seconds[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         return try body()

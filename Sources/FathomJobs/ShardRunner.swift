@@ -115,9 +115,7 @@ public final class ShardRunner {
                     var timings = unit.timings
                     let labels = reconstructor.reconstruct(unit.input, storeRGB: options.storeRGB, timings: &timings)
                     // Compressed here, side by side with other clips, so the one writer only copies bytes.
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    let encoded = Result { () throws(FathomError) in try EncodedClip(labels, options: options) }
-                    timings.seconds["compress"] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    let encoded = timings.measure("compress") { Result { () throws(FathomError) in try EncodedClip(labels, options: options) } }
                     writer.receive(.clip(encoded, item: unit.item, timings: timings), at: unit.sequence)
                 }
             }.start()
