@@ -54,7 +54,9 @@ public struct ClipMotion: Sendable {
 ///
 /// Each step moves a point by the flow at its position, then re-aligns it to the appearance of its
 /// source patch (a small Lucas–Kanade correction, accepted only when it improves the match and
-/// stays under a pixel), which stops the random-walk drift of plain chaining. A point whose pixel
+/// stays under a pixel), which stops the random-walk drift of plain chaining. The source patch is
+/// compared in the shape the surface now has (`LinearWarp`, carried along from the flow's
+/// derivatives), so perspective does not bias the match as the view changes. A point whose pixel
 /// is flagged as hidden in the next frame becomes invisible and is carried at its last velocity
 /// while the tracker looks for its source patch again; found within `reacquireFrames`, it is
 /// visible again, else it is lost (NaN). Queries start on a grid at frame 0 and, where surface
@@ -154,6 +156,7 @@ public struct PointTracker: Sendable {
         let template = Patch(motion.images[start], at: origin)
         for direction in [1, -1] {
             var position = origin
+            var warp = LinearWarp.identity
             var velocity = SIMD2<Float>(0, 0)
             var hiddenFor = 0
             var frame = start
@@ -167,7 +170,8 @@ public struct PointTracker: Sendable {
                     let step = flow.sample(x: position.x, y: position.y)
                     if inside && !hiddenMask[min(max(pixel, 0), hiddenMask.count - 1)] {
                         var moved = position + step
-                        moved = template.align(in: motion.images[next], near: moved, maxShift: 1) ?? moved
+                        if let local = LinearWarp(flow: flow, at: position) { warp = warp.followed(by: local) }
+                        moved = template.align(in: motion.images[next], near: moved, warp: warp, maxShift: 1) ?? moved
                         velocity = moved - position
                         position = moved
                         let visible = isInside(position, motion)
@@ -184,8 +188,8 @@ public struct PointTracker: Sendable {
                 // Hidden: carry the point at its last velocity and look for its source patch again
                 // (where it is predicted to be, when the search cannot improve on that).
                 position += velocity
-                let found = template.align(in: motion.images[next], near: position, maxShift: 2) ?? position
-                if isInside(found, motion), template.matches(motion.images[next], at: found) {
+                let found = template.align(in: motion.images[next], near: position, warp: warp, maxShift: 2) ?? position
+                if isInside(found, motion), template.matches(motion.images[next], at: found, warp: warp) {
                     position = found
                     hiddenFor = 0
                     path.position[next] = position
@@ -208,7 +212,8 @@ public struct PointTracker: Sendable {
     }
 }
 
-/// A small mean-normalised patch of a frame, matched elsewhere by translation-only Lucas–Kanade.
+/// A small mean-normalised patch of a frame, matched elsewhere under a fixed `LinearWarp` by
+/// Lucas–Kanade on the translation.
 struct Patch {
     static let radius = 4
     static let side = 2 * radius + 1
@@ -238,9 +243,50 @@ struct Patch {
         energy = values.reduce(0) { $0 + $1 * $1 }
     }
 
-    /// Mean-normalised samples of `image` around `centre` into `out` (`count` floats). Every
-    /// sample shares the centre's sub-pixel offset, so inside the image one set of bilinear
-    /// weights serves the whole patch; near the border each sample is clamped.
+    /// Mean-normalised samples of `image` at `centre` + `warp` · offset into `out` (`count`
+    /// floats), each bilinear; near the border each sample is clamped.
+    static func sample(_ image: GrayImage, at centre: SIMD2<Float>, warp: LinearWarp, into out: UnsafeMutablePointer<Float>) {
+        guard warp != .identity else { return sample(image, at: centre, into: out) }
+        let (w, h) = (image.width, image.height)
+        // Sample (i, j) of the patch is at first + j · column + i · row; the warped square's
+        // corners bound it, so when they are inside no sample needs clamping.
+        let column = warp.apply([1, 0]), row = warp.apply([0, 1])
+        let first = centre - Float(radius) * (column + row)
+        let span = Float(side - 1)
+        let (right, below, far) = (first + span * column, first + span * row, first + span * (column + row))
+        let low = pointwiseMin(pointwiseMin(first, right), pointwiseMin(below, far))
+        let high = pointwiseMax(pointwiseMax(first, right), pointwiseMax(below, far))
+        let inside = low.x >= 0 && low.y >= 0 && high.x < Float(w - 1) && high.y < Float(h - 1)
+        var sum: Float = 0
+        image.pixels.withUnsafeBufferPointer { p in
+            for i in 0 ..< side {
+                let rowStart = first + Float(i) * row
+                for j in 0 ..< side {
+                    let at = rowStart + Float(j) * column
+                    let value: Float
+                    if inside {
+                        // Non-negative, so truncation is the floor.
+                        let (x0, y0) = (Int(at.x), Int(at.y))
+                        let (fx, fy) = (at.x - Float(x0), at.y - Float(y0))
+                        let top = y0 &* w &+ x0, bottom = top &+ w
+                        let upper = p[top] + fx * (p[top &+ 1] - p[top])
+                        let lower = p[bottom] + fx * (p[bottom &+ 1] - p[bottom])
+                        value = upper + fy * (lower - upper)
+                    } else {
+                        value = sampleBilinear(p, width: w, height: h, x: at.x, y: at.y)
+                    }
+                    out[i &* side &+ j] = value
+                    sum += value
+                }
+            }
+        }
+        let mean = sum / Float(count)
+        for k in 0 ..< count { out[k] -= mean }
+    }
+
+    /// `sample` without a warp: every sample shares the centre's sub-pixel offset, so inside the
+    /// image one set of bilinear weights serves the whole patch; near the border each sample is
+    /// clamped.
     static func sample(_ image: GrayImage, at centre: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
         let (w, h) = (image.width, image.height)
         // Summed (in sample order) while sampling: the sum is one long chain of dependent
@@ -274,44 +320,48 @@ struct Patch {
         for k in 0 ..< count { out[k] -= mean }
     }
 
-    /// The position near `guess` where `image` best matches the patch, if the search converges
-    /// within `maxShift` pixels and improves on the guess.
-    func align(in image: GrayImage, near guess: SIMD2<Float>, maxShift: Float) -> SIMD2<Float>? {
+    /// The position near `guess` where `image`, sampled under `warp`, best matches the patch, if the
+    /// search converges within `maxShift` pixels and improves on the guess. The template's own
+    /// gradients serve as the image's: under the warp they are the image's mapped by Aᵀ, so the
+    /// translation step is A times the unwarped step.
+    func align(in image: GrayImage, near guess: SIMD2<Float>, warp: LinearWarp, maxShift: Float) -> SIMD2<Float>? {
         let det = hessian.xx * hessian.yy - hessian.xy * hessian.xy
         guard det > 1e-3 * (hessian.xx + hessian.yy) * (hessian.xx + hessian.yy) + 1e-6 else { return nil }
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.count) { buffer in
             let warped = buffer.baseAddress!
-            Self.sample(image, at: guess, into: warped)
+            Self.sample(image, at: guess, warp: warp, into: warped)
             let initial = ssd(warped)
             var position = guess
             values.withUnsafeBufferPointer { values in
             gradientX.withUnsafeBufferPointer { gradientX in
             gradientY.withUnsafeBufferPointer { gradientY in
-                for _ in 0 ..< 6 {
-                    Self.sample(image, at: position, into: warped)
+                for iteration in 0 ..< 6 {
+                    // The first iteration starts from the guess, sampled already.
+                    if iteration > 0 { Self.sample(image, at: position, warp: warp, into: warped) }
                     var bx: Float = 0, by: Float = 0
                     for k in 0 ..< Self.count {
                         let r = warped[k] - values[k]
                         bx += gradientX[k] * r
                         by += gradientY[k] * r
                     }
-                    let step = SIMD2((hessian.yy * bx - hessian.xy * by) / det, (hessian.xx * by - hessian.xy * bx) / det)
+                    let step = warp.apply(SIMD2((hessian.yy * bx - hessian.xy * by) / det, (hessian.xx * by - hessian.xy * bx) / det))
                     position -= step
                     if (step * step).sum() < 1e-4 { break }
                 }
             } } }
             let shift = position - guess
             guard (shift * shift).sum() <= maxShift * maxShift else { return nil }
-            Self.sample(image, at: position, into: warped)
+            Self.sample(image, at: position, warp: warp, into: warped)
             return ssd(warped) < initial ? position : nil
         }
     }
 
-    /// Whether `image` at `centre` looks like the patch: normalised cross-correlation above 0.8.
-    func matches(_ image: GrayImage, at centre: SIMD2<Float>) -> Bool {
+    /// Whether `image` at `centre`, sampled under `warp`, looks like the patch: normalised
+    /// cross-correlation above 0.8.
+    func matches(_ image: GrayImage, at centre: SIMD2<Float>, warp: LinearWarp) -> Bool {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.count) { buffer in
             let other = buffer.baseAddress!
-            Self.sample(image, at: centre, into: other)
+            Self.sample(image, at: centre, warp: warp, into: other)
             var cross: Float = 0, otherEnergy: Float = 0
             values.withUnsafeBufferPointer { values in
                 for k in 0 ..< Self.count {
