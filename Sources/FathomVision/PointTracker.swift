@@ -263,18 +263,8 @@ struct Patch {
                 let rowStart = first + Float(i) * row
                 for j in 0 ..< side {
                     let at = rowStart + Float(j) * column
-                    let value: Float
-                    if inside {
-                        // Non-negative, so truncation is the floor.
-                        let (x0, y0) = (Int(at.x), Int(at.y))
-                        let (fx, fy) = (at.x - Float(x0), at.y - Float(y0))
-                        let top = y0 &* w &+ x0, bottom = top &+ w
-                        let upper = p[top] + fx * (p[top &+ 1] - p[top])
-                        let lower = p[bottom] + fx * (p[bottom &+ 1] - p[bottom])
-                        value = upper + fy * (lower - upper)
-                    } else {
-                        value = sampleBilinear(p, width: w, height: h, x: at.x, y: at.y)
-                    }
+                    let tap = inside ? BilinearTap(inside: at.x, at.y, width: w) : BilinearTap(x: at.x, y: at.y, width: w, height: h)
+                    let value = tap.sample(p)
                     out[i &* side &+ j] = value
                     sum += value
                 }
