@@ -45,22 +45,14 @@ extension DenseOpticalFlow {
     /// by side: at 320×240 one flow's rows are too few to split over cores without the splitting
     /// costing more than it saves.
     public func consecutiveFlows(_ images: [GrayImage]) -> (forward: [FlowField], backward: [FlowField]) {
-        var pyramids = [FramePyramid?](repeating: nil, count: images.count)
-        pyramids.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedBuffer(buffer)
-            parallelRows(images.count, minimumWork: images.first.map { $0.width * $0.height } ?? 0) { out[$0] = pyramid(images[$0]) }
-        }
-        var chains: [[FlowField]] = [[], []]
-        chains.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedBuffer(buffer)
-            parallelRows(2, minimumWork: 4096) { direction in
-                var flows: [FlowField] = []
-                for t in 0 ..< max(images.count - 1, 0) {
-                    let (from, to) = direction == 0 ? (t, t + 1) : (t + 1, t)
-                    flows.append(flow(from: pyramids[from]!, to: pyramids[to]!, initial: flows.last))
-                }
-                out[direction] = flows
+        let pyramids = parallelMap(images.count) { pyramid(images[$0]) }
+        let chains = parallelMap(2) { direction in
+            var flows: [FlowField] = []
+            for t in 0 ..< max(images.count - 1, 0) {
+                let (from, to) = direction == 0 ? (t, t + 1) : (t + 1, t)
+                flows.append(flow(from: pyramids[from], to: pyramids[to], initial: flows.last))
             }
+            return flows
         }
         return (chains[0], chains[1])
     }

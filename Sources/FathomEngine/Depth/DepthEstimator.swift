@@ -47,7 +47,7 @@ public struct DepthEstimator: Sendable {
 
         // Conclude, then refine photometrically, each frame on its own.
         let refinement = EpipolarRefinement(iterations: options.refinementIterations, imageNoise: imageNoise)
-        let refined = parallelFrames(t) { frame in
+        let refined = parallelMap(t) { frame in
             let given = moving.map { working.reduced($0.storage[frame * h * w ..< (frame + 1) * h * w]) }
             var estimate = InverseDepth(evidence[frame], givenMoving: given, minimumParallaxRatio: options.minimumParallaxRatio)
             let views = refinementViews(frame, frames: t).map {
@@ -60,7 +60,7 @@ public struct DepthEstimator: Sendable {
         // Check the frames against each other and fuse; fill small holes; back to full resolution.
         let fusion = MultiViewFusion(gate: 3, relativeFloor: options.relativeFloor)
         let maximumHoleArea = Int(options.maximumHoleFraction * Float(working.width * working.height))
-        let frames = parallelFrames(t) { frame in
+        let frames = parallelMap(t) { frame in
             var estimate = refined[frame].0
             let neighbours = fusionNeighbours(frame, frames: t).map {
                 MultiViewFusion.Neighbour(estimate: refined[$0].0, camera: cameras.camera($0, seeing: frame),
@@ -87,7 +87,7 @@ public struct DepthEstimator: Sendable {
     /// two): chains doubled span by span, each span from the shortest on added to every frame's evidence.
     private func triangulate(_ working: WorkingMotion, cameras: CameraPairs, imageNoise: Float) -> [ParallaxEvidence] {
         let t = working.frameCount
-        var evidence = parallelFrames(t) { ParallaxEvidence(texture: StructureTensor(working.images[$0])) }
+        var evidence = parallelMap(t) { ParallaxEvidence(texture: StructureTensor(working.images[$0])) }
         var chains = [ChainedFlow(working, forwards: true), ChainedFlow(working, forwards: false)]
         while true {
             let span = chains[0].span
