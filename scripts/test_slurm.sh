@@ -111,14 +111,21 @@ submit() {  # submit JOBFILE -> prints the array job id
 wait_job() {  # wait_job ID: until no task of it is pending or running (5 min at most)
   # A task that requeues itself leaves the queue for a moment in between, so the job counts as
   # finished only when it has been absent for three polls in a row.
-  local absent=0
+  local absent=0 task
+  local -A held=() still=()
   for _ in $(seq 300); do
     if [ -z "$(squeue -h -j "$1" 2>/dev/null)" ]; then absent=$((absent + 1)); else absent=0; fi
     [ "$absent" -ge 3 ] && return 0
-    # Slurm holds a requeued task back for a while (reason BeginTime); start it now instead.
-    squeue -h -j "$1" -t PENDING -o "%i %r" 2>/dev/null | awk '$2 == "BeginTime" {print $1}' | while read -r task; do
-      scontrol update JobId="$task" StartTime=now >/dev/null 2>&1
-    done
+    # Slurm holds a requeued task back for a while (reason BeginTime) so that the old allocation's
+    # credential expires first; start it sooner, but not within 3 s of the requeue: slurmd refuses
+    # a launch in the same second as the revocation ("Job credential revoked") and the task is lost.
+    still=()
+    while read -r task; do
+      still[$task]=$((${held[$task]:-0} + 1))
+      [ "${still[$task]}" -ge 3 ] && scontrol update JobId="$task" StartTime=now >/dev/null 2>&1
+    done < <(squeue -h -j "$1" -t PENDING -o "%i %r" 2>/dev/null | awk '$2 == "BeginTime" {print $1}')
+    held=()
+    for task in "${!still[@]}"; do held[$task]=${still[$task]}; done
     sleep 1
   done
   fail "job $1 did not finish in 5 minutes: $(squeue -j "$1")"
