@@ -180,7 +180,7 @@ fi
 
 echo
 echo "== engine II at the issue's reference size: dynamic (moving objects), 1296x720, 50 frames, H.264. Each tool with its defaults on"
-echo "   the same video: fathom run labels it whole (decode at long side 512 → all labels → HDF5; best wall of 3 runs, 2 workers);"
+echo "   the same video: fathom run labels it whole (decode at long side 512 → all labels → HDF5; best wall of 3 runs, one worker per core);"
 echo "   COLMAP reconstructs cameras only, from the same frames decoded by ffmpeg, at full size. Both scored by fathom eval's code."
 if [ "${FATHOM_BENCH_COLMAP:-1}" != 0 ]; then
   fathom="$(dirname "$bench")/fathom"
@@ -207,14 +207,14 @@ wall, cpu = min(runs)
 part = next((folder / "out" / "shard-0000").glob("*.h5"))
 evaluation = subprocess.run([fathom, "eval", "--truth", str(folder), str(part), "--json"], check=True, capture_output=True, text=True)
 cameras = json.loads(evaluation.stdout)["clips"][0]["cameras"]
-fathom = {"benchmark": "reference", "method": "fathom", "scene": "dynamic", "size": "1296x720", "frames": 50, "seconds": wall,
-          "cpu_seconds": cpu, "ate_over_path": cameras["ate_over_path_length"], "rpe_rotation_deg": cameras["rpe_rotation_degrees"],
-          "focal_error": cameras["focal_error"]}
+ours = {"benchmark": "reference", "method": "fathom", "scene": "dynamic", "size": "1296x720", "frames": 50, "seconds": wall,
+        "cpu_seconds": cpu, "ate_over_path": cameras["ate_over_path_length"], "rpe_rotation_deg": cameras["rpe_rotation_degrees"],
+        "focal_error": cameras["focal_error"]}
 with open(results, "a") as out:
-    out.write(json.dumps(fathom) + "\n")
+    out.write(json.dumps(ours) + "\n")
 colmap = json.loads((folder / "colmap.json").read_text())
 print(f"{'':28} {'ATE %':>7} {'RPE°/f':>7} {'focal %':>8} {'seconds':>8} {'cpu s':>8}")
-for name, r in (("Fathom: every label", fathom), ("COLMAP: cameras only", colmap)):
+for name, r in (("Fathom: every label", ours), ("COLMAP: cameras only", colmap)):
     if "error" in r:
         print(f"{name:28} failed: {r['error']}")
         continue
