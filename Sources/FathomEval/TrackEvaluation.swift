@@ -65,10 +65,13 @@ extension ClipEvaluator {
     }
 
     /// APD3D of TAPVid-3D: points in each frame's camera, labels scaled by median ‖truth‖ /
-    /// median ‖labels‖ over points visible in both, a hit when within δ · z / √(fx fy).
+    /// median ‖labels‖ over points visible in both, a hit when within δ · z / √(fx fy). As in
+    /// TAPVid-3D's evaluation, fx and fy are those of the truth resized to a short side of 256
+    /// pixels, so the thresholds mean the same at any resolution.
     func track3DScores() -> Track3DScores? {
         guard let xyz = labels.tracks.xyz, labels.tracks.count > 0 else { return nil }
         let t = labels.frameCount
+        let toUnit = 256 / Double(min(truth.labels.width, truth.labels.height))
         let cameraFromWorld = (0 ..< t).map { labels.worldFromCameraOfFrame($0).inverse }
         var pairs: [(predicted: SIMD3<Double>, actual: SIMD3<Double>, bothVisible: Bool, focal: Double)] = []
         for (q, track) in truthTracks().enumerated() {
@@ -78,7 +81,7 @@ extension ClipEvaluator {
                 let world = SIMD3(Double(xyz.storage[base]), Double(xyz.storage[base + 1]), Double(xyz.storage[base + 2]))
                 let k = truth.follower.intrinsics[truthFrames[frame]]
                 pairs.append((cameraFromWorld[frame] * world, track.pointInCamera[truthFrames[frame]],
-                              labels.tracks.visible.storage[q * t + frame] == 1, (k.fx * k.fy).squareRoot()))
+                              labels.tracks.visible.storage[q * t + frame] == 1, (k.fx * k.fy).squareRoot() * toUnit))
             }
         }
         let usable = pairs.filter { $0.bothVisible && length($0.predicted).isFinite }
