@@ -15,7 +15,8 @@ struct EvalCommand: ParsableCommand {
               cameras    ATE of camera centres after Sim(3) Umeyama alignment / truth path length;
                          RPE rotation in degrees per frame
               tracks_2d  TAP-Vid δ_avg (1, 2, 4, 8, 16 px at 256 px), occlusion accuracy, average Jaccard
-              tracks_3d  TAPVid-3D APD (median scaling, depth-adaptive thresholds)
+              tracks_3d  TAPVid-3D APD (median scaling; 1–16 px thresholds back-projected at depth, at a
+                         short side of 256 px)
               occlusion  precision, recall, F1 of bit 0 against true forward occlusion
 
             Overall figures are means over clips.
