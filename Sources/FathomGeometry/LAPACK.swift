@@ -1,7 +1,8 @@
 import CLapack
 import FathomCore
 
-/// Dense linear algebra on LAPACKE/OpenBLAS, row-major. The one place in Fathom that calls LAPACK:
+/// Dense linear algebra on LAPACKE/OpenBLAS, row-major. The one place in Fathom that calls LAPACK
+/// and BLAS:
 /// `info < 0` is a programming error (precondition); `info > 0` throws, never an assert that
 /// release builds would skip.
 public enum LAPACK {
@@ -43,5 +44,15 @@ public enum LAPACK {
         let solve = LAPACKE_dpotrs(fathom_LAPACK_ROW_MAJOR(), lower, Int32(n), 1, a, Int32(n), &b, 1)
         precondition(solve == 0, "LAPACKE_dpotrs: argument \(-solve) is invalid")
         return true
+    }
+
+    /// C ← C − Aᵀ A on the lower triangle of the symmetric n × n matrix `c`, for the k × n matrix
+    /// `a` (both row-major): a rank-k update, the bulk of a Schur complement's arithmetic, at the
+    /// machine's full vector width. The corresponding CBLAS function is `cblas_dsyrk`.
+    public static func subtractGram(of a: UnsafeBufferPointer<Double>, rows k: Int, from c: UnsafeMutableBufferPointer<Double>, n: Int) {
+        precondition(a.count >= k * n && c.count == n * n, "subtractGram: \(a.count) values for \(k)×\(n), \(c.count) for \(n)×\(n)")
+        _ = singleThreaded
+        guard k > 0, n > 0 else { return }
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(n), Int32(k), -1, a.baseAddress, Int32(n), 1, c.baseAddress, Int32(n))
     }
 }

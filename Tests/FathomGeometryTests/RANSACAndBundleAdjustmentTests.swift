@@ -75,4 +75,16 @@ import Testing
             #expect(length(normalize(centre(problem.cameraFromWorld[c])) - normalize(centre(views.cameraFromWorld[c]))) < 0.01)
         }
     }
+
+    /// The Schur complement's batched update: C − Aᵀ A on the lower triangle, the upper one untouched.
+    @Test func subtractGramUpdatesTheLowerTriangleOnly() {
+        let a: [Double] = [1, 2, 3,
+                           4, 5, 6]  // 2 × 3
+        var c = [Double](repeating: 100, count: 9)
+        c.withUnsafeMutableBufferPointer { c in a.withUnsafeBufferPointer { LAPACK.subtractGram(of: $0, rows: 2, from: c, n: 3) } }
+        // Aᵀ A = [[17, 22, 27], [22, 29, 36], [27, 36, 45]].
+        #expect(c == [83, 100, 100,
+                      78, 71, 100,
+                      73, 64, 55])
+    }
 }

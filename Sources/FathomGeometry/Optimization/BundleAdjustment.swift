@@ -4,11 +4,12 @@ import FathomCore
 /// length, minimising the robust (Huber) reprojection error.
 ///
 /// Each step eliminates the points first (the Schur complement: every point's 3 × 3 block is
-/// inverted on its own), leaving a dense reduced system in the camera parameters (6 per free camera,
-/// plus the focal length) that is solved by Cholesky (LAPACK dpotrf/dpotrs); the points follow by
-/// back-substitution. The camera–point coupling rows are formed once per linearisation and reused by
-/// every damping trial. Rotations are updated on the left, R ← exp(δω) R. The loss is handled by
-/// iteratively reweighted least squares. Sequential and in a fixed order: bit-identical results.
+/// inverted on its own, and BLAS applies the points' updates in rank-k batches), leaving a dense
+/// reduced system in the camera parameters (6 per free camera, plus the focal length) that is
+/// solved by Cholesky (LAPACK dpotrf/dpotrs); the points follow by back-substitution. The
+/// camera–point coupling rows are formed once per linearisation and reused by every damping trial.
+/// Rotations are updated on the left, R ← exp(δω) R. The loss is handled by iteratively reweighted
+/// least squares. Sequential and in a fixed order: bit-identical results.
 public enum BundleAdjustment {
     @discardableResult
     public static func solve(_ problem: inout BundleAdjustmentProblem, options: BundleAdjustmentOptions = .init()) -> BundleAdjustmentSummary {
@@ -159,8 +160,8 @@ private struct Solver {
         var hessianU = [Double](repeating: 0, count: m * m)
         var gradientU = [Double](repeating: 0, count: m)
         var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
-        let longestTrack = (0 ..< pointCount).map { pointStart[$0 + 1] - pointStart[$0] }.max() ?? 0
-        var projected = [CameraCoupling.Columns](repeating: (.zero, .zero, .zero), count: longestTrack)
+        // Never empty, so that its base address exists even when no camera parameter is free.
+        var stack = [Double](repeating: 0, count: options.fixPoints ? 1 : 3 * Self.pointsPerUpdate * max(m, 1))
 
         outer: while iterations < options.maxIterations {
             iterations += 1
@@ -173,16 +174,8 @@ private struct Solver {
                 rhs = gradientU
                 for i in 0 ..< m { reduced[i * m + i] += lambda * (hessianU[i * m + i] + 1e-9) }
                 if !options.fixPoints {
-                    for p in 0 ..< pointCount where pointStart[p + 1] > pointStart[p] {
-                        var v = pointBlock[p]
-                        // A point's distance is unobservable when translations are fixed: the tiny
-                        // absolute term keeps its block invertible without moving observable points.
-                        let floor = 1e-9 * (v[0, 0] + v[1, 1] + v[2, 2]) + 1e-12
-                        v = v + Matrix3(rows: SIMD3(lambda * v[0, 0] + floor, 0, 0), SIMD3(0, lambda * v[1, 1] + floor, 0),
-                                        SIMD3(0, 0, lambda * v[2, 2] + floor))
-                        pointInverse[p] = v.inverse
-                        eliminate(point: p, inverse: pointInverse[p], gradient: pointGradient[p], projected: &projected, reduced: &reduced, rhs: &rhs)
-                    }
+                    eliminatePoints(lambda: lambda, blocks: pointBlock, gradients: pointGradient, inverses: &pointInverse, stack: &stack,
+                                    reduced: &reduced, rhs: &rhs)
                 }
                 var step = rhs
                 let solved = m == 0 || LAPACK.solvePositiveDefinite(&reduced, n: m, &step)
@@ -308,50 +301,67 @@ private struct Solver {
         couplingStart[problem.points.count] = next
     }
 
-    /// Removes point p from the reduced system: S −= W V⁻¹ Wᵀ and b −= W V⁻¹ g, block by block
-    /// (lower triangle; the diagonal blocks are written whole, their upper half is never read).
-    func eliminate(point p: Int, inverse v: Matrix3, gradient g: SIMD3<Double>, projected: inout [CameraCoupling.Columns],
-                   reduced: inout [Double], rhs: inout [Double]) {
-        let m = reducedSize
-        let pc = cameraParameters
-        let first = couplingStart[p]
-        let count = couplingStart[p + 1] - first
-        couplings.withUnsafeBufferPointer { blocks in
-            projected.withUnsafeMutableBufferPointer { y in
-                reduced.withUnsafeMutableBufferPointer { s in
-                    rhs.withUnsafeMutableBufferPointer { b in
-                        for i in 0 ..< count {
-                            // Yᵢ = Wᵢ V⁻¹, by columns.
-                            let w = blocks[first + i].columns
-                            y[i] = (w.0 * v[0, 0] + w.1 * v[1, 0] + w.2 * v[2, 0], w.0 * v[0, 1] + w.1 * v[1, 1] + w.2 * v[2, 1],
-                                    w.0 * v[0, 2] + w.1 * v[1, 2] + w.2 * v[2, 2])
-                            let offset = blocks[first + i].offset
-                            let yg = y[i].0 * g.x + y[i].1 * g.y + y[i].2 * g.z
-                            for r in 0 ..< pc { b[offset + r] -= yg[r] }
-                            for j in 0 ... i {
-                                let other = blocks[first + j].offset
-                                // Block (row camera, column camera) with the row camera's offset the larger.
-                                let (rowOffset, columnOffset, left, right) = offset >= other ? (offset, other, y[i], blocks[first + j].columns)
-                                                                                             : (other, offset, y[j], w)
-                                for r in 0 ..< pc {
-                                    subtract(left.0[r] * right.0 + left.1[r] * right.1 + left.2[r] * right.2, in: s, at: (rowOffset + r) * m + columnOffset, count: pc)
-                                }
-                            }
-                        }
-                        guard focalOffset >= 0 else { return }
-                        let f = focalOffset
-                        let focalRow = focalCoupling[p]
-                        let yf = v.transposed * focalRow
-                        for i in 0 ..< count {
-                            let w = blocks[first + i].columns
-                            subtract(yf.x * w.0 + yf.y * w.1 + yf.z * w.2, in: s, at: f * m + blocks[first + i].offset, count: pc)
-                        }
-                        s[f * m + f] -= dot(yf, focalRow)
-                        b[f] -= dot(yf, g)
+    /// Points stacked into each rank-k update of the reduced system.
+    static let pointsPerUpdate = 64
+
+    /// Removes the points from the reduced system, S −= Σ W V⁻¹ Wᵀ and b −= Σ W V⁻¹ g, with V each
+    /// point's block damped by `lambda`, and leaves V⁻¹ in `inverses` for the back-substitution.
+    /// With V = R Rᵀ (Cholesky), W V⁻¹ Wᵀ = Z Zᵀ for Z = W R⁻ᵀ: the points' Zᵀ (3 rows each) are
+    /// stacked and S takes one BLAS rank-k update per stack, which does most of bundle adjustment's
+    /// arithmetic. Sequential and in a fixed order, as the whole solver.
+    func eliminatePoints(lambda: Double, blocks: [Matrix3], gradients: [SIMD3<Double>], inverses: inout [Matrix3], stack: inout [Double],
+                         reduced: inout [Double], rhs: inout [Double]) {
+        let (m, pc, f) = (reducedSize, cameraParameters, focalOffset)
+        reduced.withUnsafeMutableBufferPointer { s in
+        rhs.withUnsafeMutableBufferPointer { b in
+        stack.withUnsafeMutableBufferPointer { z in
+        couplings.withUnsafeBufferPointer { blocksOfW in
+            var stacked = 0
+            for p in 0 ..< problem.points.count where pointStart[p + 1] > pointStart[p] {
+                var v = blocks[p]
+                // A point's distance is unobservable when translations are fixed: the tiny absolute
+                // term keeps its block invertible without moving observable points.
+                let floor = 1e-9 * (v[0, 0] + v[1, 1] + v[2, 2]) + 1e-12
+                v = v + Matrix3(rows: SIMD3(lambda * v[0, 0] + floor, 0, 0), SIMD3(0, lambda * v[1, 1] + floor, 0),
+                                SIMD3(0, 0, lambda * v[2, 2] + floor))
+                inverses[p] = v.inverse
+                // V = R Rᵀ; rows y of W become R⁻¹ y by forward substitution.
+                let r00 = v[0, 0].squareRoot()
+                let (r10, r20) = (v[1, 0] / r00, v[2, 0] / r00)
+                let r11 = (v[1, 1] - r10 * r10).squareRoot()
+                let r21 = (v[2, 1] - r20 * r10) / r11
+                let r22 = (v[2, 2] - r20 * r20 - r21 * r21).squareRoot()
+                func forward(_ y: SIMD3<Double>) -> SIMD3<Double> {
+                    let x0 = y.x / r00, x1 = (y.y - r10 * x0) / r11
+                    return SIMD3(x0, x1, (y.z - r20 * x0 - r21 * x1) / r22)
+                }
+                let q = forward(gradients[p])
+                let rows = z.baseAddress! + 3 * stacked * m
+                rows.update(repeating: 0, count: 3 * m)
+                for k in couplingStart[p] ..< couplingStart[p + 1] {
+                    let (o, w) = (blocksOfW[k].offset, blocksOfW[k].columns)
+                    let z0 = w.0 / r00, z1 = (w.1 - r10 * z0) / r11
+                    let z2 = (w.2 - r20 * z0 - r21 * z1) / r22
+                    for r in 0 ..< pc {
+                        rows[o + r] = z0[r]
+                        rows[m + o + r] = z1[r]
+                        rows[2 * m + o + r] = z2[r]
                     }
+                    subtract(z0 * q.x + z1 * q.y + z2 * q.z, in: b, at: o, count: pc)
+                }
+                if f >= 0 {
+                    let zf = forward(focalCoupling[p])
+                    (rows[f], rows[m + f], rows[2 * m + f]) = (zf.x, zf.y, zf.z)
+                    b[f] -= dot(zf, q)
+                }
+                stacked += 1
+                if stacked == Self.pointsPerUpdate {
+                    LAPACK.subtractGram(of: UnsafeBufferPointer(z), rows: 3 * stacked, from: s, n: m)
+                    stacked = 0
                 }
             }
-        }
+            LAPACK.subtractGram(of: UnsafeBufferPointer(z), rows: 3 * stacked, from: s, n: m)
+        } } } }
     }
 
     /// The problem after a step: cameras from the reduced solution, points by back-substitution
@@ -391,8 +401,8 @@ private struct Solver {
 
 /// s[base ..< base + count] −= values (count ≤ 8, the lanes from count on zero): one vector
 /// load, subtraction and store where all 8 lanes lie inside s (the lanes past count subtract zero
-/// from whatever follows), element by element at the very end. This update is the heart of the
-/// Schur complement, which is most of bundle adjustment's time.
+/// from whatever follows), element by element at the very end: how camera rows are added into the
+/// normal equations.
 @inline(__always)
 private func subtract(_ values: SIMD8<Double>, in s: UnsafeMutableBufferPointer<Double>, at base: Int, count: Int) {
     guard base + 8 <= s.count else {
