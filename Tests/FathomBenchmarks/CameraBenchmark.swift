@@ -14,7 +14,8 @@ import Foundation
 /// from `<videos>/<scene>.mp4` (H.264 from `fathom synth`). Focal length unknown throughout.
 /// `seed` varies the scenes' texture noise: the focal length is sensitive to the tracks' small
 /// errors, so one rendering is one sample of its error, not the error ("video" needs videos
-/// rendered with the same seed: `fathom synth --seed`).
+/// rendered with the same seed: `fathom synth --seed`). With the engine's tracks, APD3D too, the
+/// 3D tracks' figure that follows the cameras most.
 func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, source: String, videos: String, seed: UInt32) throws {
     for name in scenes {
         let scene = SceneCatalog.scene(name, width: width, height: height, frames: frames, seed: seed)!
@@ -57,7 +58,7 @@ func benchmarkCameras(scenes: [String], width: Int, height: Int, frames: Int, so
             "benchmark": "cameras", "source": source, "scene": name, "seed": seed, "frames": frames, "width": width, "height": height,
             "seconds": seconds, "cameras_seconds": camerasSeconds, "cameras_cpu_seconds": cpuSeconds,
             "ate_over_path": scores.cameras?.ateOverPathLength ?? NSNull(), "rpe_rotation_deg": scores.cameras?.rpeRotationDegrees ?? .nan,
-            "focal_error": scores.cameras?.focalError ?? .nan,
+            "focal_error": scores.cameras?.focalError ?? .nan, "apd_3d": scores.tracks3D?.apd3D ?? .nan,
         ]
         for (key, value) in labels.quality {
             switch value {
