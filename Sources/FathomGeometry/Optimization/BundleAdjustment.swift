@@ -401,8 +401,8 @@ private struct Solver {
 
 /// s[base ..< base + count] −= values (count ≤ 8, the lanes from count on zero): one vector
 /// load, subtraction and store where all 8 lanes lie inside s (the lanes past count subtract zero
-/// from whatever follows), element by element at the very end: how camera rows are added into the
-/// normal equations.
+/// from whatever follows), element by element at the very end: how camera rows enter the normal
+/// equations, and how the points' terms leave their right-hand side.
 @inline(__always)
 private func subtract(_ values: SIMD8<Double>, in s: UnsafeMutableBufferPointer<Double>, at base: Int, count: Int) {
     guard base + 8 <= s.count else {
