@@ -3,8 +3,8 @@ import FathomGeometry
 import FathomVision
 
 /// The reconstruction engine for one clip: correspondences (flow, occlusion, 2D tracks), then
-/// cameras, then depth and 3D tracks, all from one consistent model of the clip; last, the
-/// clip's consistency figures (`ClipQuality`).
+/// cameras, then depth (kept off the surfaces the cameras found moving) and 3D tracks, all from
+/// one consistent model of the clip; last, the clip's consistency figures (`ClipQuality`).
 public struct ClipReconstructor: Sendable {
     public let options: EngineOptions
 
@@ -31,8 +31,10 @@ public struct ClipReconstructor: Sendable {
                                                                knownIntrinsics: input.knownIntrinsics, referenceFrame: reference)
         }
         let depth = timings.measure("depth") {
-            DepthEstimator(options: options.depth).estimate(motion: motion, intrinsics: cameras.intrinsics, worldFromCamera: cameras.worldFromCamera,
-                                                            depthObservable: cameras.depthObservable)
+            let moving = MovingTrackMask(radius: options.tracking.spacing).mask(tracks: tracks, moving: cameras.trackIsMoving, images: images)
+            return DepthEstimator(options: options.depth).estimate(motion: motion, intrinsics: cameras.intrinsics,
+                                                                   worldFromCamera: cameras.worldFromCamera,
+                                                                   depthObservable: cameras.depthObservable, moving: moving)
         }
         var labels = ClipLabels(
             id: input.id, source: input.source, referenceFrame: reference, fps: input.fps, depthUnits: .relative,

@@ -65,7 +65,7 @@ extension ClipScores {
     /// The headline figures, flat, in report order.
     public var figures: KeyValuePairs<String, Double> {
         [
-            "depth.coverage": depth?.coverage ?? .nan, "depth.abs_rel": depth?.absRel ?? .nan, "depth.delta_1.25": depth?.delta125 ?? .nan,
+            "depth.coverage": depth?.coverage ?? .nan, "depth.moving_coverage": depth?.movingCoverage ?? .nan, "depth.abs_rel": depth?.absRel ?? .nan, "depth.delta_1.25": depth?.delta125 ?? .nan,
             "depth.confident_abs_rel": depth?.confidentAbsRel ?? .nan,
             "cameras.ate_over_path": cameras?.ateOverPathLength ?? .nan, "cameras.rpe_rotation_deg": cameras?.rpeRotationDegrees ?? .nan,
             "cameras.focal_error": cameras?.focalError ?? .nan,

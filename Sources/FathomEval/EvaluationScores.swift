@@ -19,8 +19,13 @@ public struct ClipScores: Sendable, Encodable, Equatable {
 
 /// Depth after per-clip median scale alignment, on pixels where the truth has depth.
 public struct DepthScores: Sendable, Encodable, Equatable {
-    /// Fraction of pixels with truth depth where the labels give a finite depth.
+    /// Fraction of the static surface's pixels (with truth depth, not on a moving object) where
+    /// the labels give a finite depth: where parallax makes depth observable. NaN (null) when no
+    /// pixel shows static surface.
     public var coverage: Double
+    /// The same on moving objects' pixels, nil when nothing moves: motion stereo cannot observe
+    /// their depth, so a high figure here is not a merit.
+    public var movingCoverage: Double?
     /// NaN (null in JSON), as is `scale`, when the labels give no depth at all.
     public var absRel: Double
     /// Fraction with max(d/d*, d*/d) < 1.25.
@@ -35,6 +40,7 @@ public struct DepthScores: Sendable, Encodable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeFigure(coverage, forKey: .coverage)
+        try container.encodeIfPresent(movingCoverage, forKey: .movingCoverage)
         try container.encodeFigure(absRel, forKey: .absRel)
         try container.encodeFigure(delta125, forKey: .delta125)
         try container.encodeFigure(confidentCoverage, forKey: .confidentCoverage)
@@ -44,7 +50,7 @@ public struct DepthScores: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case coverage, absRel, delta125, confidentCoverage, confidentAbsRel, confidentDelta125, scale
+        case coverage, movingCoverage, absRel, delta125, confidentCoverage, confidentAbsRel, confidentDelta125, scale
     }
 }
 

@@ -10,6 +10,8 @@ public struct GroundTruthClip: Sendable {
     public let follower: TrackFollower
     /// Truth frame position of each source frame number.
     let frameOfIndex: [Int64: Int]
+    /// Per object: whether it moves during the clip (its pose is not the same in every frame).
+    let objectMoves: [Bool]
 
     /// The truth of a scene rendered in this process (benchmarks and tests), as if read back.
     public init(_ truth: SceneTruth, name: String) {
@@ -35,6 +37,10 @@ public struct GroundTruthClip: Sendable {
         self.path = path
         self.labels = labels
         frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
+        objectMoves = (0 ..< objectPoses.shape[0]).map { k in
+            let first = objectPoses.storage[k * t * 16 ..< (k * t + 1) * 16]
+            return (1 ..< t).contains { objectPoses.storage[(k * t + $0) * 16 ..< (k * t + $0 + 1) * 16] != first }
+        }
         follower = TrackFollower(
             width: labels.width, height: labels.height,
             intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },

@@ -10,7 +10,8 @@ struct EvalCommand: ParsableCommand {
             Each clip is matched to <truth>/<scene>.h5 by its source name (scenes/orbit.mp4 → orbit) and its
             frames by frame_index; labels may be at another resolution than the truth.
 
-              depth      coverage, AbsRel and δ<1.25 after per-clip median scale alignment (also on
+              depth      coverage of the static surface (moving objects' pixels apart: moving_coverage),
+                         AbsRel and δ<1.25 after per-clip median scale alignment (also on
                          depth_confidence ≥ 128 only)
               cameras    ATE of camera centres after Sim(3) Umeyama alignment / truth path length;
                          RPE rotation in degrees per frame

@@ -6,11 +6,12 @@ import Foundation
 
 /// The whole engine on the synthetic scenes, as the runner calls it (`ClipReconstructor`): every
 /// label scored by `fathom eval`'s code against the exact truth, with labelled frames per second
-/// and each stage's share of the time. Frames are the lossless renders.
-func benchmarkEngine(scenes: [String], width: Int, height: Int, frames: Int) throws {
+/// and each stage's share of the time. Frames are the lossless renders; `seed` varies the scenes'
+/// texture noise.
+func benchmarkEngine(scenes: [String], width: Int, height: Int, frames: Int, seed: UInt32) throws {
     let engine = ClipReconstructor()
     for name in scenes {
-        let truth = SceneTruth(scene: SceneCatalog.scene(name, width: width, height: height, frames: frames)!, trackSpacing: 16)
+        let truth = SceneTruth(scene: SceneCatalog.scene(name, width: width, height: height, frames: frames, seed: seed)!, trackSpacing: 16)
         let input = ClipInput(id: name, source: "\(name).mp4", fps: truth.labels.fps, frameIndex: truth.labels.frameIndex,
                               timestamp: truth.labels.timestamp, rgb: truth.labels.rgb!)
         var timings = StageTimings()
@@ -26,6 +27,7 @@ func benchmarkEngine(scenes: [String], width: Int, height: Int, frames: Int) thr
             "cpu_seconds": cpuSeconds, "frames_per_second": Double(frames) / seconds, "geometry_status": status,
             "stage_seconds": timings.seconds,
             "depth_abs_rel": s.depth?.absRel ?? .nan, "depth_delta125": s.depth?.delta125 ?? .nan, "depth_coverage": s.depth?.coverage ?? .nan,
+            "depth_moving_coverage": s.depth?.movingCoverage ?? .nan,
             "ate_over_path": s.cameras?.ateOverPathLength ?? .nan, "rpe_rotation_deg": s.cameras?.rpeRotationDegrees ?? .nan,
             "focal_error": s.cameras?.focalError ?? .nan,
             "delta_avg": s.tracks2D?.deltaAvg ?? .nan, "occlusion_accuracy": s.tracks2D?.occlusionAccuracy ?? .nan,

@@ -3,7 +3,7 @@
 //     fathom-bench writer --out DIR [--clips N] [--repeat R]
 //     fathom-bench decode --input VIDEO [--threads N] [--long-side L] [--repeat R]
 //     fathom-bench flow|tracks|depth [--scenes a,b] [--width W] [--height H] [--frames T] [--preset P] [--export DIR] [--pose-noise σ] [--repeat R]
-//     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T]
+//     fathom-bench engine [--scenes a,b] [--width W] [--height H] [--frames T] [--seed S]
 //     fathom-bench cameras [--scenes a,b] [--source truth|engine|video] [--videos DIR] [--frames T] [--seed S]
 //     fathom-bench consistency [--scenes a,b] [--seeds N] [--width W] [--height H] [--frames T] [--geometry engine|truth]
 //
@@ -68,7 +68,8 @@ do {
                              source: option("source", "engine"), videos: option("videos", "."), seed: UInt32(option("seed", "1"))!)
     case "engine":
         try benchmarkEngine(scenes: option("scenes", "orbit,dynamic,pan,tripod,fast,lowtex").split(separator: ",").map(String.init),
-                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!)
+                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,
+                            seed: UInt32(option("seed", "1"))!)
     case "depth":
         try benchmarkDepth(scenes: option("scenes", "orbit,dynamic,fast,lowtex,pan,tripod").split(separator: ",").map(String.init),
                            width: Int(option("width", "320"))!, height: Int(option("height", "240"))!, frames: Int(option("frames", "48"))!,

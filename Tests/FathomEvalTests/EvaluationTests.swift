@@ -47,6 +47,23 @@ import Testing
         #expect(abs(holes.coverage - 0.5) < 0.02, "coverage \(holes.coverage)")
     }
 
+    /// Coverage counts the static surface, where parallax makes depth observable; moving
+    /// objects' pixels are counted apart, so leaving them unknown costs no coverage.
+    @Test func movingObjectsAreCountedApartFromCoverage() throws {
+        #expect(truthClip.objectMoves.contains(true) && truthClip.objectMoves.contains(false))
+        var labels = truth.labels
+        var movingPixels = 0
+        for p in labels.depth.storage.indices where truthClip.objectMoves.indices.contains(Int(truth.objectIndex.storage[p]))
+            && truthClip.objectMoves[Int(truth.objectIndex.storage[p])] {
+            labels.depth.storage[p] = .nan
+            movingPixels += 1
+        }
+        #expect(movingPixels > 0)
+        let withoutMovers = try #require(try score(labels).depth)
+        #expect(withoutMovers.coverage == 1 && withoutMovers.movingCoverage == 0 && withoutMovers.absRel == 0)
+        #expect(try score(truth.labels).depth?.movingCoverage == 1)
+    }
+
     /// A clip without any depth (rotation-only, say) has no AbsRel: the report says null, and
     /// `fathom eval --json` still writes it (JSON has no NaN).
     @Test func clipWithoutDepthReportsNullAbsRel() throws {
