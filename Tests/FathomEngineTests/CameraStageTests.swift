@@ -32,12 +32,13 @@ import Testing
     }
 
     /// The tracks the camera stage finds moving keep the depth stage from giving those objects a
-    /// static scene's depth (without them: 49 % of the movers' pixels get depth, AbsRel 0.055).
+    /// static scene's depth (with them 27 % of the movers' pixels get depth, AbsRel 0.035; without,
+    /// 49 % and 0.056). Intrinsics given: the focal search is not what this is about.
     @Test func moversFoundByTheCamerasGetNoStaticSceneDepth() throws {
         let scene = SceneCatalog.scene("fast", width: 240, height: 180, frames: 24)!
         let truth = SceneTruth(scene: scene, trackSpacing: 16)
         let input = ClipInput(id: truth.labels.id, source: truth.labels.source, fps: truth.labels.fps, frameIndex: truth.labels.frameIndex,
-                              timestamp: truth.labels.timestamp, rgb: truth.labels.rgb!)
+                              timestamp: truth.labels.timestamp, rgb: truth.labels.rgb!, knownIntrinsics: scene.intrinsics)
         var timings = StageTimings()
         let labels = ClipReconstructor().reconstruct(input, storeRGB: false, timings: &timings)
         let depth = try #require(try ClipEvaluator(labels: labels, truth: GroundTruthClip(truth, name: "fast")).evaluate().depth)
