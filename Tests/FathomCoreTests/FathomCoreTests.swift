@@ -33,6 +33,20 @@ import Testing
         #expect(half.cx == 16 && half.fx == 50)
     }
 
+    /// Quickselect finds what sorting would put at k, for every k, with and without ties.
+    @Test func kthSmallestAgreesWithSorting() {
+        var random = SplitMix(seed: 11)
+        for (count, levels) in [(1, 5), (2, 5), (7, 3), (100, 1000), (257, 4), (1000, 1_000_000)] {
+            let values = (0 ..< count).map { _ in Float(Int(random.unit() * Double(levels))) }
+            let sorted = values.sorted()
+            for k in 0 ..< count {
+                var scratch = values
+                #expect(kthSmallest(&scratch, k) == sorted[k], "k = \(k) of \(count) values in \(levels) levels")
+                #expect(scratch.sorted() == sorted, "only reordered")
+            }
+        }
+    }
+
     @Test func tensorIndexesRowMajor() {
         var t = Tensor<Int32>(shape: [2, 3, 4], repeating: 0)
         t[1, 2, 3] = 7

@@ -1,3 +1,4 @@
+import FathomCore
 import FathomVision
 
 /// The standard deviation of a clip's intensity noise, estimated from its frames (after
@@ -30,7 +31,6 @@ enum ImageNoise {
                 }
             }
         }
-        responses.sort()
-        return max(quantisation, 1.4826 * responses[responses.count / 2] / 6)
+        return max(quantisation, 1.4826 * kthSmallest(&responses, responses.count / 2) / 6)
     }
 }
