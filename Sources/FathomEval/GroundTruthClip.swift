@@ -11,7 +11,7 @@ public struct GroundTruthClip: Sendable {
     /// Truth frame position of each source frame number.
     let frameOfIndex: [Int64: Int]
     /// Per object: whether it moves during the clip (its pose is not the same in every frame).
-    let objectMoves: [Bool]
+    public let objectMoves: [Bool]
 
     /// The truth of a scene rendered in this process (benchmarks and tests), as if read back.
     public init(_ truth: SceneTruth, name: String) {

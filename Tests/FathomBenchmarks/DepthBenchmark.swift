@@ -99,14 +99,10 @@ struct DepthAudit {
     let hasMovers: Bool
 
     init(truth: SceneTruth) {
-        let t = truth.labels.frameCount
-        let poses = truth.worldFromObject
-        let movers = Set((0 ..< poses.shape[0]).filter { k in
-            (1 ..< t).contains { poses.storage[(k * t + $0) * 16 ..< (k * t + $0 + 1) * 16] != poses.storage[k * t * 16 ..< k * t * 16 + 16] }
-        })
-        trulyMoving = Tensor(shape: truth.objectIndex.shape, storage: truth.objectIndex.storage.map { movers.contains(Int($0)) })
+        let moves = GroundTruthClip(truth, name: truth.labels.id).objectMoves
+        trulyMoving = Tensor(shape: truth.objectIndex.shape, storage: truth.objectIndex.storage.map { moves.indices.contains(Int($0)) && moves[Int($0)] })
         sky = truth.objectIndex.storage.map { $0 == SceneTruth.sky }
-        hasMovers = !movers.isEmpty
+        hasMovers = moves.contains(true)
     }
 
     /// Coverage of the static surface; recall and precision of the moving mask against the truly

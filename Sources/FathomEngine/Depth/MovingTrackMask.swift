@@ -111,8 +111,9 @@ struct MovingTrackMask {
         var near = [Bool](repeating: false, count: columns * rows)
         let reachSquared = Float(reach * reach)
         for k in seen.indices where moving[seen[k].track] {
+            let around = neighbourhood(of: cells[k])
             var (movingNear, staticNear) = (0, 0)
-            for c in neighbourhood(of: cells[k]) {
+            for c in around {
                 for other in members[start[c] ..< start[c + 1]] where other != k {
                     let (dx, dy) = (seen[other].x - seen[k].x, seen[other].y - seen[k].y)
                     guard dx * dx + dy * dy < reachSquared else { continue }
@@ -121,7 +122,7 @@ struct MovingTrackMask {
             }
             guard movingNear >= staticNear else { continue }
             marks[k] = true
-            for c in neighbourhood(of: cells[k]) { near[c] = true }
+            for c in around { near[c] = true }
         }
         guard marks.contains(true) else { return }
 
