@@ -104,19 +104,6 @@ package struct BilinearTap {
         bottom = min(y0 &+ 1, height &- 1) &* width &+ x0
     }
 
-    /// For (x, y) known to lie in [0, width − 1) × [0, height − 1), where clamping changes nothing:
-    /// the same taps and weights without its cost.
-    @inlinable @inline(__always)
-    package init(inside x: Float, _ y: Float, width: Int) {
-        // Non-negative, so truncation is the floor.
-        let (x0, y0) = (Int(x), Int(y))
-        fx = x - Float(x0)
-        fy = y - Float(y0)
-        right = 1
-        top = y0 &* width &+ x0
-        bottom = top &+ width
-    }
-
     @inlinable @inline(__always)
     package func sample(_ p: UnsafeBufferPointer<Float>) -> Float {
         let top = p[self.top] + fx * (p[self.top &+ right] - p[self.top])

@@ -153,8 +153,12 @@ public struct PointTracker: Sendable {
         path.position[start] = origin
         path.visible[start] = true
         path.confidence[start] = 255
-        let template = Patch(motion.images[start], at: origin)
+        let images = motion.images
+        let template = Patch(images[start], at: origin)
         for direction in [1, -1] {
+            // Frames, flows and masks are read in place, per step: copying one out of its array
+            // would cost reference counting that both workers contend for.
+            let (flows, hiddenMasks) = direction > 0 ? (motion.forward, motion.hiddenNext) : (motion.backward, motion.hiddenPrevious)
             var position = origin
             var warp = LinearWarp.identity
             var velocity = SIMD2<Float>(0, 0)
@@ -162,16 +166,15 @@ public struct PointTracker: Sendable {
             var frame = start
             while frame + direction >= 0 && frame + direction < t {
                 let next = frame + direction
-                let flow = direction > 0 ? motion.forward[frame] : motion.backward[next]
-                let hiddenMask = direction > 0 ? motion.hiddenNext[frame] : motion.hiddenPrevious[frame]
+                let flow = direction > 0 ? frame : next
                 if hiddenFor == 0 {
                     let pixel = Int(position.y.rounded()) * motion.width + Int(position.x.rounded())
                     let inside = position.x >= 0 && position.y >= 0 && position.x <= Float(motion.width - 1) && position.y <= Float(motion.height - 1)
-                    let step = flow.sample(x: position.x, y: position.y)
-                    if inside && !hiddenMask[min(max(pixel, 0), hiddenMask.count - 1)] {
+                    let step = flows[flow].sample(x: position.x, y: position.y)
+                    if inside && !hiddenMasks[frame][min(max(pixel, 0), hiddenMasks[frame].count - 1)] {
                         var moved = position + step
-                        if let local = LinearWarp(flow: flow, at: position) { warp = warp.followed(by: local) }
-                        moved = template.align(in: motion.images[next], near: moved, warp: warp, maxShift: 1) ?? moved
+                        if let local = LinearWarp(flow: flows[flow], at: position) { warp = warp.followed(by: local) }
+                        moved = template.align(in: images[next], near: moved, warp: warp, maxShift: 1) ?? moved
                         velocity = moved - position
                         position = moved
                         let visible = isInside(position, motion)
@@ -188,8 +191,8 @@ public struct PointTracker: Sendable {
                 // Hidden: carry the point at its last velocity and look for its source patch again
                 // (where it is predicted to be, when the search cannot improve on that).
                 position += velocity
-                let found = template.align(in: motion.images[next], near: position, warp: warp, maxShift: 2) ?? position
-                if isInside(found, motion), template.matches(motion.images[next], at: found, warp: warp) {
+                let found = template.align(in: images[next], near: position, warp: warp, maxShift: 2) ?? position
+                if isInside(found, motion), template.matches(images[next], at: found, warp: warp) {
                     position = found
                     hiddenFor = 0
                     path.position[next] = position
@@ -218,6 +221,8 @@ struct Patch {
     static let radius = 4
     static let side = 2 * radius + 1
     static let count = side * side
+    /// Fractional bits of the fixed-point sample positions of a warped patch.
+    private static let fractionBits = 16
     let values: [Float]
     let gradientX: [Float]
     let gradientY: [Float]
@@ -248,23 +253,50 @@ struct Patch {
     static func sample(_ image: GrayImage, at centre: SIMD2<Float>, warp: LinearWarp, into out: UnsafeMutablePointer<Float>) {
         guard warp != .identity else { return sample(image, at: centre, into: out) }
         let (w, h) = (image.width, image.height)
-        // Sample (i, j) of the patch is at first + j · column + i · row; the warped square's
-        // corners bound it, so when they are inside no sample needs clamping.
+        // Sample (i, j) of the patch is at first + j · column + i · row, stepped in fixed point
+        // (1/65536 pixel, far finer than any match): the whole and fractional parts of a position
+        // are then a shift and a mask, not a checked float-to-integer conversion per sample.
         let column = warp.apply([1, 0]), row = warp.apply([0, 1])
-        let first = centre - Float(radius) * (column + row)
-        let span = Float(side - 1)
-        let (right, below, far) = (first + span * column, first + span * row, first + span * (column + row))
-        let low = pointwiseMin(pointwiseMin(first, right), pointwiseMin(below, far))
-        let high = pointwiseMax(pointwiseMax(first, right), pointwiseMax(below, far))
-        let inside = low.x >= 0 && low.y >= 0 && high.x < Float(w - 1) && high.y < Float(h - 1)
+        let one = Float(1 << fractionBits)
+        func fixed(_ v: SIMD2<Float>) -> SIMD2<Int>? {
+            let scaled = v * one
+            guard abs(scaled.x) < 0x1p52, abs(scaled.y) < 0x1p52 else { return nil }
+            // Nearest, halves away from zero (truncation after adding ±½: no call into libm).
+            return SIMD2(Int(scaled.x + (scaled.x < 0 ? -0.5 : 0.5)), Int(scaled.y + (scaled.y < 0 ? -0.5 : 0.5)))
+        }
         var sum: Float = 0
         image.pixels.withUnsafeBufferPointer { p in
+            // The warped square's corners bound it: when they are inside, no sample needs clamping.
+            if let start = fixed(centre - Float(radius) * (column + row)), let columnStep = fixed(column), let rowStep = fixed(row) {
+                let span = side - 1
+                let (right, below) = (start &+ span &* columnStep, start &+ span &* rowStep)
+                let far = right &+ span &* rowStep
+                let low = pointwiseMin(pointwiseMin(start, right), pointwiseMin(below, far))
+                let high = pointwiseMax(pointwiseMax(start, right), pointwiseMax(below, far))
+                if all(low .>= 0 .& high .< SIMD2(w - 1, h - 1) &<< fractionBits) {
+                    let mask = (1 << fractionBits) - 1, scale = 1 / one
+                    for i in 0 ..< side {
+                        var at = start &+ i &* rowStep
+                        for j in 0 ..< side {
+                            let top = (at.y &>> fractionBits) &* w &+ (at.x &>> fractionBits), bottom = top &+ w
+                            let fx = Float(at.x & mask) * scale, fy = Float(at.y & mask) * scale
+                            let upper = p[top] + fx * (p[top &+ 1] - p[top])
+                            let lower = p[bottom] + fx * (p[bottom &+ 1] - p[bottom])
+                            let value = upper + fy * (lower - upper)
+                            out[i &* side &+ j] = value
+                            sum += value
+                            at &+= columnStep
+                        }
+                    }
+                    return
+                }
+            }
+            let first = centre - Float(radius) * (column + row)
             for i in 0 ..< side {
                 let rowStart = first + Float(i) * row
                 for j in 0 ..< side {
                     let at = rowStart + Float(j) * column
-                    let tap = inside ? BilinearTap(inside: at.x, at.y, width: w) : BilinearTap(x: at.x, y: at.y, width: w, height: h)
-                    let value = tap.sample(p)
+                    let value = sampleBilinear(p, width: w, height: h, x: at.x, y: at.y)
                     out[i &* side &+ j] = value
                     sum += value
                 }

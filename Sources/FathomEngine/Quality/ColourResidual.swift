@@ -44,13 +44,14 @@ struct ColourResidual: Sendable {
                         guard x >= -0.5, y >= -0.5, x <= right, y <= bottom else { continue }
                         // Nearest pixel (x + 0.5 ≥ 0, so truncation rounds).
                         let q = 3 &* (min(Int(y + 0.5), h &- 1) &* w &+ min(Int(x + 0.5), w &- 1))
-                        // Whole levels throughout (the common change is one), so exact in integers.
-                        var outside: Int32 = 0
-                        for k in 0 ..< 3 {
+                        // Whole levels throughout (the common change is one), so exact in integers;
+                        // branch-free, as whether a colour lies outside its range is unpredictable.
+                        @inline(__always) func beyond(_ k: Int) -> Int32 {
                             let c = Int32(c0[3 &* p &+ k]) &+ common[k]
-                            outside = max(outside, Int32(low[q &+ k]) &- c, c &- Int32(high[q &+ k]))
+                            return max(Int32(low[q &+ k]) &- c, c &- Int32(high[q &+ k]))
                         }
-                        result[p] = Float(outside)
+                        let worst = max(beyond(0), beyond(1), beyond(2))
+                        result[p] = Float(worst & ~(worst &>> 31))
                     }
                 }
             }
