@@ -166,14 +166,14 @@ public struct PointTracker: Sendable {
             var frame = start
             while frame + direction >= 0 && frame + direction < t {
                 let next = frame + direction
-                let flow = direction > 0 ? frame : next
+                let pair = direction > 0 ? frame : next  // whose flow carries the point to `next`
                 if hiddenFor == 0 {
                     let pixel = Int(position.y.rounded()) * motion.width + Int(position.x.rounded())
                     let inside = position.x >= 0 && position.y >= 0 && position.x <= Float(motion.width - 1) && position.y <= Float(motion.height - 1)
-                    let step = flows[flow].sample(x: position.x, y: position.y)
+                    let step = flows[pair].sample(x: position.x, y: position.y)
                     if inside && !hiddenMasks[frame][min(max(pixel, 0), hiddenMasks[frame].count - 1)] {
                         var moved = position + step
-                        if let local = LinearWarp(flow: flows[flow], at: position) { warp = warp.followed(by: local) }
+                        if let local = LinearWarp(flow: flows[pair], at: position) { warp = warp.followed(by: local) }
                         moved = template.align(in: images[next], near: moved, warp: warp, maxShift: 1) ?? moved
                         velocity = moved - position
                         position = moved
