@@ -257,6 +257,7 @@ struct Patch {
         // (1/65536 pixel, far finer than any match): the whole and fractional parts of a position
         // are then a shift and a mask, not a checked float-to-integer conversion per sample.
         let column = warp.apply([1, 0]), row = warp.apply([0, 1])
+        let first = centre - Float(radius) * (column + row)
         let one = Float(1 << fractionBits)
         func fixed(_ v: SIMD2<Float>) -> SIMD2<Int>? {
             let scaled = v * one
@@ -267,7 +268,7 @@ struct Patch {
         var sum: Float = 0
         image.pixels.withUnsafeBufferPointer { p in
             // The warped square's corners bound it: when they are inside, no sample needs clamping.
-            if let start = fixed(centre - Float(radius) * (column + row)), let columnStep = fixed(column), let rowStep = fixed(row) {
+            if let start = fixed(first), let columnStep = fixed(column), let rowStep = fixed(row) {
                 let span = side - 1
                 let (right, below) = (start &+ span &* columnStep, start &+ span &* rowStep)
                 let far = right &+ span &* rowStep
@@ -291,7 +292,6 @@ struct Patch {
                     return
                 }
             }
-            let first = centre - Float(radius) * (column + row)
             for i in 0 ..< side {
                 let rowStart = first + Float(i) * row
                 for j in 0 ..< side {
