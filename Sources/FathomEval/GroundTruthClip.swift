@@ -31,16 +31,23 @@ public struct GroundTruthClip: Sendable {
         self.init(path: path, labels: try reader.clip(id), objectIndex: objectIndex, objectPoses: objectPoses)
     }
 
+    /// Per object of `objectPoses` ([K, T, 4, 4] world_from_object): whether its pose changes
+    /// during the clip.
+    public static func objectMoves(_ objectPoses: Tensor<Float>) -> [Bool] {
+        let t = objectPoses.shape[1]
+        return (0 ..< objectPoses.shape[0]).map { k in
+            let first = objectPoses.storage[k * t * 16 ..< (k * t + 1) * 16]
+            return (1 ..< t).contains { objectPoses.storage[(k * t + $0) * 16 ..< (k * t + $0 + 1) * 16] != first }
+        }
+    }
+
     /// `objectPoses`: [K, T, 4, 4] world_from_object of every object in every frame.
     private init(path: String, labels: ClipLabels, objectIndex: Tensor<UInt8>, objectPoses: Tensor<Float>) {
         let t = labels.frameCount
         self.path = path
         self.labels = labels
         frameOfIndex = Dictionary(uniqueKeysWithValues: labels.frameIndex.enumerated().map { ($1, $0) })
-        objectMoves = (0 ..< objectPoses.shape[0]).map { k in
-            let first = objectPoses.storage[k * t * 16 ..< (k * t + 1) * 16]
-            return (1 ..< t).contains { objectPoses.storage[(k * t + $0) * 16 ..< (k * t + $0 + 1) * 16] != first }
-        }
+        objectMoves = Self.objectMoves(objectPoses)
         follower = TrackFollower(
             width: labels.width, height: labels.height,
             intrinsics: (0 ..< t).map { labels.intrinsicsOfFrame($0) },

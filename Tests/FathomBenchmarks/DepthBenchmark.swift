@@ -99,7 +99,7 @@ struct DepthAudit {
     let hasMovers: Bool
 
     init(truth: SceneTruth) {
-        let moves = GroundTruthClip(truth, name: truth.labels.id).objectMoves
+        let moves = GroundTruthClip.objectMoves(truth.worldFromObject)
         trulyMoving = Tensor(shape: truth.objectIndex.shape, storage: truth.objectIndex.storage.map { moves.indices.contains(Int($0)) && moves[Int($0)] })
         sky = truth.objectIndex.storage.map { $0 == SceneTruth.sky }
         hasMovers = moves.contains(true)
