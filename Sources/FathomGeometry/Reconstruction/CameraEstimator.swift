@@ -87,12 +87,15 @@ public struct CameraEstimator: Sendable {
                 mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 15)
                 mapper.removeOutliers()
             }
-            mapper.setAside(staticFit(mapper.table, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics).moving)
+            // Tracks that slip by more than the inlier threshold are left out of the cameras, though
+            // only those beyond the moving threshold are labelled moving.
+            mapper.setAside(staticFit(mapper.table, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics,
+                                      missPixels: options.inlierThresholdPixels).moving)
             mapper.triangulateAll()
             // The focal length sits in a long shallow valley when the views span a small arc: the
             // last adjustment runs to a tight tolerance so it reaches the bottom.
             mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10)
-            let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics)
+            let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics, missPixels: options.movingThresholdPixels)
             let registeredFraction = Double(mapper.registeredCount) / Double(table.frameCount)
             let status: GeometryStatus = registeredFraction == 1 ? .ok : registeredFraction >= 0.3 ? .partial : .failed
             guard status != .failed else { continue }
@@ -113,9 +116,9 @@ public struct CameraEstimator: Sendable {
 
     /// Each track's best static 3D point, triangulated from all its observations in registered
     /// frames. A track is moving when that point misses at least a quarter of them, and two or
-    /// more, by more than the moving threshold; a static track keeps its point when it passes the
-    /// angle, cheirality and reprojection checks.
-    private func staticFit(_ table: TrackTable, cameraFromWorld: [RigidTransform?], intrinsics k: PinholeIntrinsics)
+    /// more, by more than `missPixels`; a static track keeps its point when it passes the angle,
+    /// cheirality and reprojection checks.
+    private func staticFit(_ table: TrackTable, cameraFromWorld: [RigidTransform?], intrinsics k: PinholeIntrinsics, missPixels: Double)
         -> (moving: [Bool], points: [SIMD3<Double>?]) {
         var fits = [(moving: Bool, point: SIMD3<Double>?)](repeating: (false, nil), count: table.trackCount)
         let maxError = 2 * options.inlierThresholdPixels / k.fx
@@ -133,7 +136,7 @@ public struct CameraEstimator: Sendable {
                 var bad = 0
                 for o in usable {
                     let c = cameraFromWorld[table.frame[o]]! * point.position
-                    if c.z <= 0 || length2(k.project(c) - table.uv[o]) > options.movingThresholdPixels { bad += 1 }
+                    if c.z <= 0 || length2(k.project(c) - table.uv[o]) > missPixels { bad += 1 }
                 }
                 let moving = usable.count >= 3 && bad >= 2 && bad * 4 >= usable.count
                 let keep = !moving && point.passes(minAngleDegrees: options.minTriangulationAngleDegrees, maxError: maxError)

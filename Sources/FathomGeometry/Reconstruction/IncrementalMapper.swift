@@ -294,10 +294,10 @@ struct IncrementalMapper {
         return chosen.sorted()
     }
 
-    /// Sets aside observations that miss their point by more than the moving threshold, and drops
-    /// (rejects) points most of whose observations do.
+    /// Sets aside observations that miss their point by more than the inlier threshold (what a
+    /// RANSAC would reject), and drops (rejects) points many of whose observations do.
     mutating func removeOutliers() {
-        let limit = options.movingThresholdPixels
+        let limit = options.inlierThresholdPixels
         for q in 0 ..< table.trackCount {
             guard let p = points[q] else { continue }
             var used = 0
