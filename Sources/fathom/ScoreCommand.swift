@@ -39,7 +39,9 @@ struct ScoreCommand: ParsableCommand {
             score a median 0.07, teleporting 0.20 (scripts/bench.sh). The text
             output names the frames of the worst pair. Informative figures, not in
             the score: flow_inconsistency, photometric_residual (and their _peak),
-            track_jump_peak, track_vanish_peak, track_survival, depth_coverage,
+            track_jump_peak, track_vanish_peak, track_survival,
+            textured_track_fraction (low: tracks, focal length and plain surfaces'
+            depth rest on the flow's interpolation), depth_coverage,
             depth_reprojection_px.
 
             As a filter: with --min-consistency 0.5, clips below 0.5 are marked

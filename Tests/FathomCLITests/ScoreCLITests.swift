@@ -18,7 +18,7 @@ import Testing
         let consistency = try #require(clips.first?["consistency"] as? Double)
         #expect(consistency >= 0 && consistency <= 1)
         let figures = try #require(clips.first?["figures"] as? [String: Double])
-        for name in ["replacement_peak", "photometric_residual", "flow_inconsistency", "track_survival"] { #expect(figures[name] != nil, "no \(name)") }
+        for name in ["replacement_peak", "photometric_residual", "flow_inconsistency", "track_survival", "textured_track_fraction"] { #expect(figures[name] != nil, "no \(name)") }
         #expect(clips.first?["rejected"] as? Bool == false)
 
         let text = try Fathom.run(["score", directory.file("tripod.mp4")])

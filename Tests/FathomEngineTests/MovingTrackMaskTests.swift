@@ -79,7 +79,7 @@ import Testing
         faint.pixels = faint.pixels.map { 120 + ($0 - 120) / 400 }  // gradients far below 8-bit noise
         let mask = MovingTrackMask(radius: 8).mask(tracks: tracks, moving: moving, images: [faint, faint])
         #expect(!mask.storage.contains(true))
-        #expect(MovingTrackMask.isTextured(textured, x: 20, y: 20, noise: ImageNoise.quantisation))
-        #expect(!MovingTrackMask.isTextured(faint, x: 20, y: 20, noise: ImageNoise.quantisation))
+        #expect(QueryTexture.isTextured(textured, x: 20, y: 20, noise: ImageNoise.quantisation))
+        #expect(!QueryTexture.isTextured(faint, x: 20, y: 20, noise: ImageNoise.quantisation))
     }
 }

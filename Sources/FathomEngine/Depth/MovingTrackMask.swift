@@ -29,8 +29,7 @@ struct MovingTrackMask {
         guard flags.contains(true) else { return Tensor(shape: [t, h, w], storage: mask) }
         let noise = ImageNoise.estimate(images)
         let moving = (0 ..< n).map { q in
-            flags[q] && Self.isTextured(images[Int(tracks.query.storage[q * 3])], x: Int(tracks.query.storage[q * 3 + 1]),
-                                        y: Int(tracks.query.storage[q * 3 + 2]), noise: noise)
+            flags[q] && QueryTexture.isTextured(tracks, q, images: images, noise: noise)
         }
         mask.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
@@ -49,33 +48,6 @@ struct MovingTrackMask {
             }
         }
         return Tensor(shape: [t, h, w], storage: mask)
-    }
-
-    /// The weakest direction's RMS gradient, in multiples of the image noise, that a track's query
-    /// point needs for its moving flag to count: on plainer patches trackers drift, and over a
-    /// clip a drift of a few pixels looks like motion.
-    static let minimumTexture: Float = 3
-
-    /// Whether the window around (x, y) (pixels, clamped to the image) has at least
-    /// `minimumTexture` × `noise` RMS gradient in every direction: the smaller eigenvalue of the
-    /// mean of ∇I ∇Iᵀ (central differences) over a `StructureTensor.window` square.
-    static func isTextured(_ image: GrayImage, x: Int, y: Int, noise: Float) -> Bool {
-        let (w, h) = (image.width, image.height)
-        guard w >= 3, h >= 3 else { return false }
-        let r = StructureTensor.window / 2
-        let (x, y) = (min(max(x, 1), w - 2), min(max(y, 1), h - 2))
-        var (xx, xy, yy, count) = (Float(0), Float(0), Float(0), Float(0))
-        for i in max(y - r, 1) ... min(y + r, h - 2) {
-            for j in max(x - r, 1) ... min(x + r, w - 2) {
-                let gx = (image.pixels[i * w + j + 1] - image.pixels[i * w + j - 1]) / 2
-                let gy = (image.pixels[(i + 1) * w + j] - image.pixels[(i - 1) * w + j]) / 2
-                (xx, xy, yy, count) = (xx + gx * gx, xy + gx * gy, yy + gy * gy, count + 1)
-            }
-        }
-        let (mean, gap) = ((xx + yy) / 2, (((xx - yy) / 2) * ((xx - yy) / 2) + xy * xy).squareRoot())
-        let weakest = (mean - gap) / count
-        let required = minimumTexture * noise
-        return weakest >= required * required
     }
 
     /// Marks one frame's pixels, given the tracks visible in it.

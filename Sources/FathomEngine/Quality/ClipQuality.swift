@@ -37,6 +37,7 @@ public struct ClipQuality: Sendable, Equatable {
             "track_vanish_peak": tracks.vanishings.peak,
             "track_survival": tracks.survival,
         ]
+        if let textured = QueryTexture.texturedFraction(labels.tracks, images: motion.images) { figures["textured_track_fraction"] = textured }
         var penalty = flow.replacement.peak / 0.001
         if let geometry = GeometryConsistency(motion: motion, lost: flow.lost, labels: labels) {
             figures["depth_coverage"] = geometry.depthCoverage
