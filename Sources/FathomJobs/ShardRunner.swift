@@ -113,9 +113,12 @@ public final class ShardRunner {
             Thread {
                 while let unit = work.pop() {
                     var timings = unit.timings
+                    let rgb = options.storeRGB ? RGBEncoding(unit.input.rgb, options: options) : nil
                     let labels = reconstructor.reconstruct(unit.input, storeRGB: options.storeRGB, timings: &timings)
                     // Compressed here, side by side with other clips, so the one writer only copies bytes.
-                    let encoded = timings.measure("compress") { Result { () throws(FathomError) in try EncodedClip(labels, options: options) } }
+                    let encoded = timings.measure("compress") {
+                        Result { () throws(FathomError) in try EncodedClip(labels, rgb: rgb, options: options) }
+                    }
                     writer.receive(.clip(encoded, item: unit.item, timings: timings), at: unit.sequence)
                 }
             }.start()

@@ -20,7 +20,10 @@ public struct EncodedClip: Sendable {
 
     /// Checks the labels' shapes, then encodes them as `options` say. `extras` are keyed by their
     /// path inside the clip group: a group name the contract does not use, then the dataset.
-    public init(_ labels: ClipLabels, extras: [String: ExtraDataset] = [:], options: ShardWriterOptions) throws(FathomError) {
+    /// `rgb`, when given, is the labels' frames already being compressed (started with the same
+    /// options), and is finished here.
+    public init(_ labels: ClipLabels, rgb encodedRGB: RGBEncoding? = nil, extras: [String: ExtraDataset] = [:],
+                options: ShardWriterOptions) throws(FathomError) {
         try labels.checkShapes()
         self.options = options
         id = labels.id
@@ -46,7 +49,9 @@ public struct EncodedClip: Sendable {
             ("timestamp", HDF5EncodedDataset(Tensor(shape: [labels.frameCount], storage: labels.timestamp), storage: small)),
         ]
         if options.storeRGB, let rgb = labels.rgb {
-            datasets.append(("rgb", HDF5EncodedDataset(rgb, storage: HDF5Storage(chunk: [1, h, w, 3], deflateLevel: level))))
+            let encoded = encodedRGB?.finish() ?? HDF5EncodedDataset(rgb, storage: Self.rgbStorage(height: h, width: w, options: options))
+            precondition(encoded.shape == rgb.shape, "the RGB compressed ahead, \(encoded.shape), is not the labels' \(rgb.shape)")
+            datasets.append(("rgb", encoded))
         }
         switch options.depthPrecision {
         case .float16:
@@ -86,5 +91,10 @@ public struct EncodedClip: Sendable {
             }
         }
         self.datasets = datasets
+    }
+
+    /// How the `rgb` dataset is stored: one chunk per frame.
+    static func rgbStorage(height: Int, width: Int, options: ShardWriterOptions) -> HDF5Storage {
+        HDF5Storage(chunk: [1, height, width, 3], deflateLevel: options.compressionLevel)
     }
 }

@@ -39,6 +39,25 @@ import Testing
         #expect(try uv.filterIDs() == [2, 1])  // shuffle, then deflate: what readers expect to undo
     }
 
+    /// Frames compressed ahead on an idle-priority thread, while the caller is busy, are the
+    /// very bytes `EncodedClip` makes itself, and read back exactly.
+    @Test func rgbCompressedAheadIsTheSameDataset() throws {
+        let directory = TemporaryDirectory()
+        let labels = SampleShards.labels(width: 40, height: 30, frames: 9)
+        let options = ShardWriterOptions(compressionLevel: 4, depthPrecision: .float32)
+        let ahead = RGBEncoding(try #require(labels.rgb), options: options)
+        let direct = try EncodedClip(labels, options: options)
+        let shared = try EncodedClip(labels, rgb: ahead, options: options)
+        let rgb = { (clip: EncodedClip) in clip.datasets.first { $0.path == "rgb" }?.data }
+        guard case .deflated(let expected) = try #require(rgb(direct)).content, case .deflated(let actual) = try #require(rgb(shared)).content
+        else { Issue.record("rgb is not stored compressed"); return }
+        #expect(actual.count == 9 && actual == expected)
+        let writer = try ShardWriter(path: directory.file("a.h5"), header: SampleShards.header, options: options)
+        try writer.append(shared)
+        try writer.finish()
+        #expect(bitwiseEqual(try ShardReader(path: directory.file("a.h5")).clip(labels.id), labels))
+    }
+
     @Test func float16DepthReadsBackRoundedToHalf() throws {
         let directory = TemporaryDirectory()
         let labels = SampleShards.labels()

@@ -24,35 +24,61 @@ struct HDF5EncodedDataset: Sendable {
     /// The element's HDF5 memory type (call only inside `HDF5Library.locked`).
     let type: @Sendable () -> hid_t
 
-    /// Compressed datasets must be chunked along the first axis only (every chunk holds whole
-    /// rows of the remaining axes), which is how every chunked dataset of the contract is stored.
+    /// Compressed as `storage` says, its chunks in parallel (`ChunkDeflater`).
     init<E: HDF5Element>(_ data: Tensor<E>, storage: HDF5Storage) {
-        self.shape = data.shape
-        self.type = { E.hdf5Type }
         guard let level = storage.deflateLevel, let chunk = storage.chunk, data.count > 0 else {
             // An empty dataset cannot be chunked, so it is stored contiguous and unfiltered.
-            self.storage = data.count > 0 ? storage : HDF5Storage(chunk: nil, deflateLevel: nil)
-            self.content = .raw(data.storage.withUnsafeBytes { Array($0) })
+            self.init(shape: data.shape, storage: data.count > 0 ? storage : HDF5Storage(chunk: nil, deflateLevel: nil),
+                      content: .raw(data.storage.withUnsafeBytes { Array($0) }), type: { E.hdf5Type })
             return
         }
+        let deflater = ChunkDeflater(data, chunk: chunk, level: level)
+        var chunks = [[UInt8]](repeating: [], count: deflater.count)
+        chunks.withUnsafeMutableBufferPointer { output in
+            let out = SharedBuffer(output)
+            parallelRows(deflater.count, minimumWork: 4096) { out[$0] = deflater.chunk($0) }
+        }
+        self.init(data, storage: storage, deflated: chunks)
+    }
+
+    /// A compressed dataset from its chunks, deflated ahead by `ChunkDeflater` (`storage` as it made them).
+    init<E: HDF5Element>(_ data: Tensor<E>, storage: HDF5Storage, deflated chunks: [[UInt8]]) {
+        self.init(shape: data.shape, storage: storage, content: .deflated(chunks), type: { E.hdf5Type })
+    }
+
+    private init(shape: [Int], storage: HDF5Storage, content: Content, type: @escaping @Sendable () -> hid_t) {
+        self.shape = shape
+        self.storage = storage
+        self.content = content
+        self.type = type
+    }
+}
+
+/// The deflated chunks of a dataset, one at a time on any thread, so the work can be shared out.
+/// Chunks split the first axis only (every chunk holds whole rows of the remaining axes), which is
+/// how every chunked dataset of the contract is stored.
+struct ChunkDeflater<E: HDF5Element>: Sendable {
+    let data: Tensor<E>
+    let level: Int
+    let count: Int
+    private let chunkElements: Int
+
+    init(_ data: Tensor<E>, chunk: [Int], level: Int) {
         precondition(chunk.count == data.shape.count && Array(chunk.dropFirst()) == Array(data.shape.dropFirst()),
                      "chunk \(chunk) of a \(data.shape) dataset must split the first axis only")
-        self.storage = storage
-        let rowsPerChunk = chunk[0]
-        let chunkElements = chunk.reduce(1, *)
-        let chunkCount = (data.shape[0] + rowsPerChunk - 1) / rowsPerChunk
-        var chunks = [[UInt8]](repeating: [], count: chunkCount)
+        self.data = data
+        self.level = level
+        chunkElements = chunk.reduce(1, *)
+        count = (data.shape[0] + chunk[0] - 1) / chunk[0]
+    }
+
+    /// Chunk `index`, shuffled and deflated as HDF5's filters would.
+    func chunk(_ index: Int) -> [UInt8] {
         data.storage.withUnsafeBufferPointer { elements in
-            chunks.withUnsafeMutableBufferPointer { output in
-                let out = SharedBuffer(output)
-                parallelRows(chunkCount, minimumWork: 4096) { index in
-                    let first = index * chunkElements
-                    let slice = UnsafeBufferPointer(rebasing: elements[first ..< min(first + chunkElements, elements.count)])
-                    out[index] = Self.deflate(shuffled(slice, padding: chunkElements), level: level)
-                }
-            }
+            let first = index * chunkElements
+            let slice = UnsafeBufferPointer(rebasing: elements[first ..< min(first + chunkElements, elements.count)])
+            return Self.deflate(shuffled(slice, padding: chunkElements), level: level)
         }
-        self.content = .deflated(chunks)
     }
 
     /// One zlib stream of `bytes`, as HDF5's deflate filter writes it.
