@@ -41,8 +41,9 @@ struct ScoreCommand: ParsableCommand {
             the score: flow_inconsistency, photometric_residual (and their _peak),
             track_jump_peak, track_vanish_peak, track_survival,
             textured_track_fraction (low: tracks, focal length and plain surfaces'
-            depth rest on the flow's interpolation), depth_coverage,
-            depth_reprojection_px.
+            depth rest on the flow's interpolation), focal_sigma_percent (the
+            spread the tracks' noise alone leaves an estimated focal length, a
+            lower bound on its error), depth_coverage, depth_reprojection_px.
 
             As a filter: with --min-consistency 0.5, clips below 0.5 are marked
             rejected and the exit status is 1 if any is, so

@@ -76,6 +76,38 @@ import Testing
         }
     }
 
+    /// The focal length's standard deviation the adjustment reports is the spread of its estimate
+    /// over repeated noise: 60 draws of 0.5 px Gaussian noise on the same views (two cameras fixed,
+    /// which also fixes the scale). Fixed, the focal length has none.
+    @Test func focalStandardDeviationMatchesTheSpreadOverNoise() throws {
+        let views = SyntheticViews(count: 60, cameras: 4, baseline: 1.2)
+        var random = SplitMix(seed: 21)
+        var focals: [Double] = []
+        var reported: [Double] = []
+        for _ in 0 ..< 60 {
+            var observations: [BundleObservation] = []
+            for c in 0 ..< 4 {
+                for (p, uv) in views.pixels(c).enumerated() {
+                    observations.append(BundleObservation(camera: c, point: p, uv: uv + SIMD2(gaussian(&random), gaussian(&random)) * 0.5))
+                }
+            }
+            var problem = BundleAdjustmentProblem(cameraFromWorld: views.cameraFromWorld, points: views.points, intrinsics: views.intrinsics,
+                                                  observations: observations)
+            let summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(maxIterations: 50, huberPixels: nil, fixedCameras: [0, 1],
+                                                                                             optimizeFocal: true, relativeTolerance: 1e-12))
+            focals.append(problem.intrinsics.fx)
+            reported.append(try #require(summary.focalStandardDeviation))
+        }
+        let mean = focals.reduce(0, +) / Double(focals.count)
+        let spread = (focals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(focals.count - 1)).squareRoot()
+        let typical = reported.sorted()[reported.count / 2]
+        #expect(spread > 0.5 && typical > 0.5, "the views leave the focal length a few pixels of play: spread \(spread) px")
+        #expect(abs(typical / spread - 1) < 0.25, "reported \(typical) px, spread over the draws \(spread) px")
+        var fixed = BundleAdjustmentProblem(cameraFromWorld: views.cameraFromWorld, points: views.points, intrinsics: views.intrinsics,
+                                            observations: (0 ..< 60).map { BundleObservation(camera: 1, point: $0, uv: views.pixels(1)[$0]) })
+        #expect(BundleAdjustment.solve(&fixed, options: BundleAdjustmentOptions(fixedCameras: [0])).focalStandardDeviation == nil)
+    }
+
     /// The Schur complement's batched update: C − Aᵀ A on the lower triangle, the upper one untouched.
     @Test func subtractGramUpdatesTheLowerTriangleOnly() {
         let a: [Double] = [1, 2, 3,

@@ -206,7 +206,45 @@ private struct Solver {
         }
         return BundleAdjustmentSummary(iterations: iterations, initialCost: initialCost, finalCost: currentCost,
                                        observations: problem.observations.count, inliers: inliers,
-                                       rmsePixels: counted > 0 ? (squaredSum / Double(counted)).squareRoot() : .nan)
+                                       rmsePixels: counted > 0 ? (squaredSum / Double(counted)).squareRoot() : .nan,
+                                       focalStandardDeviation: focalOffset >= 0 ? focalStandardDeviation() : nil)
+    }
+
+    /// The focal length's standard deviation at the solution, pixels: its entry of the inverse
+    /// Gauss–Newton Hessian with the points eliminated, times the residuals' variance per degree
+    /// of freedom (IRLS-weighted). It reflects the observations' noise only: errors that tracks
+    /// share (a common drift) make the real error larger. A whisker of damping (10⁻⁹ of the
+    /// diagonal) makes the free scale of the reconstruction invertible; the focal length does not
+    /// depend on the scale, so its entry does not depend on that damping. NaN for a degenerate system.
+    mutating func focalStandardDeviation() -> Double {
+        let m = reducedSize
+        let pointCount = problem.points.count
+        var hessian = [Double](repeating: 0, count: m * m)
+        var gradient = [Double](repeating: 0, count: m)
+        var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
+        var pointGradient = [SIMD3<Double>](repeating: .zero, count: pointCount)
+        var pointInverse = pointBlock
+        var stack = [Double](repeating: 0, count: options.fixPoints ? 1 : 3 * Self.pointsPerUpdate * max(m, 1))
+        linearize()
+        accumulate(hessian: &hessian, gradient: &gradient, pointBlock: &pointBlock, pointGradient: &pointGradient)
+        var reduced = hessian
+        for i in 0 ..< m { reduced[i * m + i] += 1e-9 * hessian[i * m + i] }
+        if !options.fixPoints {
+            formCouplings()
+            eliminatePoints(lambda: 1e-9, blocks: pointBlock, gradients: pointGradient, inverses: &pointInverse, stack: &stack,
+                            reduced: &reduced, rhs: &gradient)
+        }
+        var weightedSquares = 0.0
+        var used = 0
+        for index in problem.observations.indices where weights[index] > 0 {
+            weightedSquares += weights[index] * (residuals[index] * residuals[index]).sum()
+            used += 1
+        }
+        let freedom = 2 * used - m - (options.fixPoints ? 0 : 3 * pointCount)
+        var column = [Double](repeating: 0, count: m)
+        column[focalOffset] = 1
+        guard freedom > 0, LAPACK.solvePositiveDefinite(&reduced, n: m, &column), column[focalOffset] > 0 else { return .nan }
+        return (weightedSquares / Double(freedom) * column[focalOffset]).squareRoot()
     }
 
     /// Camera block U (and focal), point blocks V and the gradients −Jᵀ W r.

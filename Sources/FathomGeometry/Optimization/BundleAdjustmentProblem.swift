@@ -77,4 +77,18 @@ public struct BundleAdjustmentSummary: Sendable, Equatable {
     public var inliers: Int
     /// Root mean square reprojection error after, pixels, over all observations in front of their camera.
     public var rmsePixels: Double
+    /// The focal length's standard deviation from the observations' noise, pixels
+    /// (`BundleAdjustment`); nil when the focal length was not adjusted.
+    public var focalStandardDeviation: Double?
+
+    public init(iterations: Int, initialCost: Double, finalCost: Double, observations: Int, inliers: Int, rmsePixels: Double,
+                focalStandardDeviation: Double? = nil) {
+        self.iterations = iterations
+        self.initialCost = initialCost
+        self.finalCost = finalCost
+        self.observations = observations
+        self.inliers = inliers
+        self.rmsePixels = rmsePixels
+        self.focalStandardDeviation = focalStandardDeviation
+    }
 }

@@ -216,6 +216,9 @@ public struct CameraEstimator: Sendable {
             quality["ba_initial_cost"] = .number(summary.initialCost)
             quality["ba_final_cost"] = .number(summary.finalCost)
             quality["ba_inlier_fraction"] = .number(summary.observations > 0 ? Double(summary.inliers) / Double(summary.observations) : 0)
+            if focalSource == "estimated", let sigma = summary.focalStandardDeviation, sigma.isFinite {
+                quality["focal_sigma_percent"] = .number(100 * sigma / intrinsics.fx)
+            }
         }
         let unregistered = (0 ..< t).filter { !registered[$0] }
         if !unregistered.isEmpty { quality["unregistered_frames"] = .text(unregistered.map(String.init).joined(separator: ",")) }

@@ -34,7 +34,8 @@ public struct CameraSolution: Sendable, Equatable {
     /// Whether the focal length came from the tracks (false: given, or a prior because unobservable).
     public var focalEstimated: Bool
     /// Figures for the clip's quality attributes: geometry_status, reprojection_rmse_px,
-    /// registered_fraction, moving_fraction, focal_px, focal_source, ba_iterations, ba_initial_cost,
-    /// ba_final_cost, ba_inliers.
+    /// registered_fraction, moving_fraction, focal_px, focal_source, focal_sigma_percent (when
+    /// estimated), ba_iterations, ba_initial_cost, ba_final_cost, ba_inlier_fraction,
+    /// unregistered_frames (when any).
     public var quality: [String: QualityValue]
 }
