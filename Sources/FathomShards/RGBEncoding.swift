@@ -42,10 +42,10 @@ public final class RGBEncoding: @unchecked Sendable {
     }
 
     /// The dataset, once every frame is compressed: the rest are shared out over the cores now.
-    /// Call once.
     func finish() -> HDF5EncodedDataset {
         parallelRows(deflater.count, minimumWork: 4096) { _ in drain() }
         backgroundDone.wait()  // the frame the idle thread may still be on; also orders its writes before the reads below
+        backgroundDone.signal()  // for another call
         return HDF5EncodedDataset(deflater.data, storage: storage, deflated: Array(chunks))
     }
 

@@ -78,7 +78,7 @@ import Testing
 
     /// The focal length's standard deviation the adjustment reports is the spread of its estimate
     /// over repeated noise: 60 draws of 0.5 px Gaussian noise on the same views (two cameras fixed,
-    /// which also fixes the scale). Fixed, the focal length has none.
+    /// which also fixes the scale). Fixed, or not asked for, the focal length has none.
     @Test func focalStandardDeviationMatchesTheSpreadOverNoise() throws {
         let views = SyntheticViews(count: 60, cameras: 4, baseline: 1.2)
         var random = SplitMix(seed: 21)
@@ -94,7 +94,8 @@ import Testing
             var problem = BundleAdjustmentProblem(cameraFromWorld: views.cameraFromWorld, points: views.points, intrinsics: views.intrinsics,
                                                   observations: observations)
             let summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(maxIterations: 50, huberPixels: nil, fixedCameras: [0, 1],
-                                                                                             optimizeFocal: true, relativeTolerance: 1e-12))
+                                                                                             optimizeFocal: true, relativeTolerance: 1e-12,
+                                                                                             reportFocalDeviation: true))
             focals.append(problem.intrinsics.fx)
             reported.append(try #require(summary.focalStandardDeviation))
         }
@@ -105,7 +106,8 @@ import Testing
         #expect(abs(typical / spread - 1) < 0.25, "reported \(typical) px, spread over the draws \(spread) px")
         var fixed = BundleAdjustmentProblem(cameraFromWorld: views.cameraFromWorld, points: views.points, intrinsics: views.intrinsics,
                                             observations: (0 ..< 60).map { BundleObservation(camera: 1, point: $0, uv: views.pixels(1)[$0]) })
-        #expect(BundleAdjustment.solve(&fixed, options: BundleAdjustmentOptions(fixedCameras: [0])).focalStandardDeviation == nil)
+        #expect(BundleAdjustment.solve(&fixed, options: BundleAdjustmentOptions(fixedCameras: [0], reportFocalDeviation: true)).focalStandardDeviation == nil)
+        #expect(BundleAdjustment.solve(&fixed, options: BundleAdjustmentOptions(fixedCameras: [0], optimizeFocal: true)).focalStandardDeviation == nil)
     }
 
     /// The Schur complement's batched update: C − Aᵀ A on the lower triangle, the upper one untouched.

@@ -207,7 +207,7 @@ private struct Solver {
         return BundleAdjustmentSummary(iterations: iterations, initialCost: initialCost, finalCost: currentCost,
                                        observations: problem.observations.count, inliers: inliers,
                                        rmsePixels: counted > 0 ? (squaredSum / Double(counted)).squareRoot() : .nan,
-                                       focalStandardDeviation: focalOffset >= 0 ? focalStandardDeviation() : nil)
+                                       focalStandardDeviation: options.reportFocalDeviation && focalOffset >= 0 ? focalStandardDeviation() : nil)
     }
 
     /// The focal length's standard deviation at the solution, pixels: its entry of the inverse

@@ -53,9 +53,12 @@ public struct BundleAdjustmentOptions: Sendable, Equatable {
     public var fixPoints: Bool
     /// Stop when an accepted step lowers the cost by less than this fraction.
     public var relativeTolerance: Double
+    /// Work out the adjusted focal length's standard deviation at the end (one more linearisation),
+    /// for the adjustment whose result a clip reports.
+    public var reportFocalDeviation: Bool
 
     public init(maxIterations: Int = 30, huberPixels: Double? = 1.5, fixedCameras: Set<Int> = [], optimizeFocal: Bool = false,
-                fixTranslation: Bool = false, fixPoints: Bool = false, relativeTolerance: Double = 1e-6) {
+                fixTranslation: Bool = false, fixPoints: Bool = false, relativeTolerance: Double = 1e-6, reportFocalDeviation: Bool = false) {
         self.maxIterations = maxIterations
         self.huberPixels = huberPixels
         self.fixedCameras = fixedCameras
@@ -63,6 +66,7 @@ public struct BundleAdjustmentOptions: Sendable, Equatable {
         self.fixTranslation = fixTranslation
         self.fixPoints = fixPoints
         self.relativeTolerance = relativeTolerance
+        self.reportFocalDeviation = reportFocalDeviation
     }
 }
 
@@ -78,7 +82,7 @@ public struct BundleAdjustmentSummary: Sendable, Equatable {
     /// Root mean square reprojection error after, pixels, over all observations in front of their camera.
     public var rmsePixels: Double
     /// The focal length's standard deviation from the observations' noise, pixels
-    /// (`BundleAdjustment`); nil when the focal length was not adjusted.
+    /// (`BundleAdjustment`); nil unless the focal length was adjusted and its deviation asked for.
     public var focalStandardDeviation: Double?
 
     public init(iterations: Int, initialCost: Double, finalCost: Double, observations: Int, inliers: Int, rmsePixels: Double,

@@ -208,7 +208,7 @@ struct IncrementalMapper {
     /// `maxBundlePoints` points, long and well spread ones first.
     @discardableResult
     mutating func adjust(free: Set<Int>, observedBy: Set<Int>? = nil, optimizeFocal: Bool, maxIterations: Int = 10,
-                         relativeTolerance: Double = 1e-6) -> [Int] {
+                         relativeTolerance: Double = 1e-6, reportFocalDeviation: Bool = false) -> [Int] {
         func counts(_ k: Int) -> Bool { cameraFromWorld[table.frame[k]] != nil && !outlier[k] && observedBy?.contains(table.frame[k]) != false }
         let involved = (0 ..< table.trackCount).filter { q in
             points[q] != nil && table.observations(of: q).contains { free.contains(table.frame[$0]) && !outlier[$0] }
@@ -230,7 +230,7 @@ struct IncrementalMapper {
                                               intrinsics: intrinsics, observations: observations)
         let summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(
             maxIterations: maxIterations, huberPixels: options.huberPixels, fixedCameras: fixed, optimizeFocal: optimizeFocal,
-            relativeTolerance: relativeTolerance))
+            relativeTolerance: relativeTolerance, reportFocalDeviation: reportFocalDeviation))
         bundleIterations += summary.iterations
         lastSummary = summary
         for f in free where cameraFromWorld[f] != nil { cameraFromWorld[f] = problem.cameraFromWorld[f] }
@@ -242,10 +242,10 @@ struct IncrementalMapper {
     /// Global adjustment of the registered keyframes (observations of other frames left out), then
     /// every other registered frame's pose refined against the adjusted points: the cost does not
     /// grow with the square of the clip length.
-    mutating func adjustKeyframes(optimizeFocal: Bool, maxIterations: Int, relativeTolerance: Double = 1e-6) {
+    mutating func adjustKeyframes(optimizeFocal: Bool, maxIterations: Int, relativeTolerance: Double = 1e-6, reportFocalDeviation: Bool = false) {
         let keys = Set(keyframes.filter { cameraFromWorld[$0] != nil }).union([anchor])
         let adjusted = Set(adjust(free: keys.subtracting([anchor]), observedBy: keys, optimizeFocal: optimizeFocal,
-                                  maxIterations: maxIterations, relativeTolerance: relativeTolerance))
+                                  maxIterations: maxIterations, relativeTolerance: relativeTolerance, reportFocalDeviation: reportFocalDeviation))
         // The adjustment may shift the gauge a little: other frames follow the adjusted points only,
         // then the points left out are triangulated again from the updated cameras.
         for f in registrationOrder where !keys.contains(f) { refinePose(f, using: adjusted) }
