@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// A clip's `rgb` dataset, compressed frame by frame on an idle-priority thread from the moment
-/// the clip is decoded, while the engine labels it. The engine's serial stages (the cameras, the
+/// a worker takes the clip, while the engine labels it. The engine's serial stages (the cameras, the
 /// quality figures) leave a core idle, and this fills it; when the labels are ready, `finish`
 /// compresses whatever frames are left on the calling thread and its helpers. The bytes are the
 /// same either way.

@@ -152,34 +152,16 @@ private struct Solver {
         var lambda = 1e-4
         var iterations = 0
         let m = reducedSize
-        var reduced = [Double](repeating: 0, count: m * m)
-        var rhs = [Double](repeating: 0, count: m)
-        let pointCount = problem.points.count
-        var pointInverse = [Matrix3](repeating: .identity, count: pointCount)
-        var pointGradient = [SIMD3<Double>](repeating: .zero, count: pointCount)
-        var hessianU = [Double](repeating: 0, count: m * m)
-        var gradientU = [Double](repeating: 0, count: m)
-        var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
-        // Never empty, so that its base address exists even when no camera parameter is free.
-        var stack = [Double](repeating: 0, count: options.fixPoints ? 1 : 3 * Self.pointsPerUpdate * max(m, 1))
+        var equations = GaussNewtonSystem(reducedSize: m, points: problem.points.count, fixPoints: options.fixPoints)
 
         outer: while iterations < options.maxIterations {
             iterations += 1
-            linearize()
-            accumulate(hessian: &hessianU, gradient: &gradientU, pointBlock: &pointBlock, pointGradient: &pointGradient)
-            if !options.fixPoints { formCouplings() }
+            formNormalEquations(&equations)
             // Try steps with growing damping until one lowers the cost.
             while true {
-                reduced = hessianU
-                rhs = gradientU
-                for i in 0 ..< m { reduced[i * m + i] += lambda * (hessianU[i * m + i] + 1e-9) }
-                if !options.fixPoints {
-                    eliminatePoints(lambda: lambda, blocks: pointBlock, gradients: pointGradient, inverses: &pointInverse, stack: &stack,
-                                    reduced: &reduced, rhs: &rhs)
-                }
-                var step = rhs
+                var (reduced, step) = reducedSystem(&equations, lambda: lambda)
                 let solved = m == 0 || LAPACK.solvePositiveDefinite(&reduced, n: m, &step)
-                if solved, let candidate = applied(step: step, pointInverse: pointInverse, pointGradient: pointGradient) {
+                if solved, let candidate = applied(step: step, pointInverse: equations.pointInverse, pointGradient: equations.pointGradient) {
                     let candidateCost = cost(of: candidate)
                     if candidateCost <= currentCost {
                         let improvement = currentCost - candidateCost
@@ -219,21 +201,9 @@ private struct Solver {
     mutating func focalStandardDeviation() -> Double {
         let m = reducedSize
         let pointCount = problem.points.count
-        var hessian = [Double](repeating: 0, count: m * m)
-        var gradient = [Double](repeating: 0, count: m)
-        var pointBlock = [Matrix3](repeating: .identity, count: pointCount)
-        var pointGradient = [SIMD3<Double>](repeating: .zero, count: pointCount)
-        var pointInverse = pointBlock
-        var stack = [Double](repeating: 0, count: options.fixPoints ? 1 : 3 * Self.pointsPerUpdate * max(m, 1))
-        linearize()
-        accumulate(hessian: &hessian, gradient: &gradient, pointBlock: &pointBlock, pointGradient: &pointGradient)
-        var reduced = hessian
-        for i in 0 ..< m { reduced[i * m + i] += 1e-9 * hessian[i * m + i] }
-        if !options.fixPoints {
-            formCouplings()
-            eliminatePoints(lambda: 1e-9, blocks: pointBlock, gradients: pointGradient, inverses: &pointInverse, stack: &stack,
-                            reduced: &reduced, rhs: &gradient)
-        }
+        var equations = GaussNewtonSystem(reducedSize: m, points: pointCount, fixPoints: options.fixPoints)
+        formNormalEquations(&equations)
+        var (reduced, _) = reducedSystem(&equations, lambda: 1e-9)
         var weightedSquares = 0.0
         var used = 0
         for index in problem.observations.indices where weights[index] > 0 {
@@ -245,6 +215,30 @@ private struct Solver {
         column[focalOffset] = 1
         guard freedom > 0, LAPACK.solvePositiveDefinite(&reduced, n: m, &column), column[focalOffset] > 0 else { return .nan }
         return (weightedSquares / Double(freedom) * column[focalOffset]).squareRoot()
+    }
+
+    /// The normal equations at the current parameters: residuals, weights and Jacobians, then
+    /// their blocks and, unless points are fixed, the camera–point couplings.
+    mutating func formNormalEquations(_ equations: inout GaussNewtonSystem) {
+        linearize()
+        accumulate(hessian: &equations.hessian, gradient: &equations.gradient, pointBlock: &equations.pointBlock,
+                   pointGradient: &equations.pointGradient)
+        if !options.fixPoints { formCouplings() }
+    }
+
+    /// The damped system in the camera parameters (and focal length) alone, S δc = b: the camera
+    /// block's diagonal grown by `lambda` (and a whisper more), the points eliminated with their
+    /// blocks damped alike.
+    func reducedSystem(_ equations: inout GaussNewtonSystem, lambda: Double) -> (reduced: [Double], rhs: [Double]) {
+        let m = reducedSize
+        var reduced = equations.hessian
+        var rhs = equations.gradient
+        for i in 0 ..< m { reduced[i * m + i] += lambda * (equations.hessian[i * m + i] + 1e-9) }
+        if !options.fixPoints {
+            eliminatePoints(lambda: lambda, blocks: equations.pointBlock, gradients: equations.pointGradient, inverses: &equations.pointInverse,
+                            stack: &equations.stack, reduced: &reduced, rhs: &rhs)
+        }
+        return (reduced, rhs)
     }
 
     /// Camera block U (and focal), point blocks V and the gradients −Jᵀ W r.
@@ -449,6 +443,30 @@ private func subtract(_ values: SIMD8<Double>, in s: UnsafeMutableBufferPointer<
     }
     let target = UnsafeMutableRawPointer(s.baseAddress! + base)
     target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) - values, as: SIMD8<Double>.self)
+}
+
+/// The Gauss–Newton normal equations of one linearisation, with the buffers that reducing them
+/// to the camera parameters needs.
+private struct GaussNewtonSystem {
+    /// Camera block U (and focal), reduced size squared, and its right-hand side.
+    var hessian: [Double]
+    var gradient: [Double]
+    /// Each point's 3 × 3 block V and right-hand side; V⁻¹ once the points are eliminated.
+    var pointBlock: [Matrix3]
+    var pointGradient: [SIMD3<Double>]
+    var pointInverse: [Matrix3]
+    /// Scratch for the batched Schur update; never empty, so that its base address exists even
+    /// when no camera parameter is free.
+    var stack: [Double]
+
+    init(reducedSize m: Int, points: Int, fixPoints: Bool) {
+        hessian = [Double](repeating: 0, count: m * m)
+        gradient = [Double](repeating: 0, count: m)
+        pointBlock = [Matrix3](repeating: .identity, count: points)
+        pointGradient = [SIMD3<Double>](repeating: .zero, count: points)
+        pointInverse = pointBlock
+        stack = [Double](repeating: 0, count: fixPoints ? 1 : 3 * Solver.pointsPerUpdate * max(m, 1))
+    }
 }
 
 /// One point's coupling with one free camera, W = Σ w Jcᵀ Jp (6 × 3, or 3 × 3 with translations

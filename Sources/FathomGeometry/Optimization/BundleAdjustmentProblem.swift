@@ -53,7 +53,7 @@ public struct BundleAdjustmentOptions: Sendable, Equatable {
     public var fixPoints: Bool
     /// Stop when an accepted step lowers the cost by less than this fraction.
     public var relativeTolerance: Double
-    /// Work out the adjusted focal length's standard deviation at the end (one more linearisation),
+    /// When the focal length is adjusted, work out its standard deviation at the end (one more linearisation),
     /// for the adjustment whose result a clip reports.
     public var reportFocalDeviation: Bool
 

@@ -94,7 +94,7 @@ public struct CameraEstimator: Sendable {
             mapper.triangulateAll()
             // The focal length sits in a long shallow valley when the views span a small arc: the
             // last adjustment runs to a tight tolerance so it reaches the bottom.
-            mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10, reportFocalDeviation: known == nil)
+            mapper.adjustKeyframes(optimizeFocal: known == nil, maxIterations: 100, relativeTolerance: 1e-10, reportFocalDeviation: true)
             let fit = staticFit(all, cameraFromWorld: mapper.cameraFromWorld, intrinsics: mapper.intrinsics, missPixels: options.movingThresholdPixels)
             let registeredFraction = Double(mapper.registeredCount) / Double(table.frameCount)
             let status: GeometryStatus = registeredFraction == 1 ? .ok : registeredFraction >= 0.3 ? .partial : .failed

@@ -80,7 +80,7 @@ struct RotationEstimator {
             var problem = BundleAdjustmentProblem(cameraFromWorld: poses.map { $0 ?? .identity }, points: points, intrinsics: k, observations: observations)
             summary = BundleAdjustment.solve(&problem, options: BundleAdjustmentOptions(
                 maxIterations: 50, huberPixels: options.huberPixels, fixedCameras: [reference], optimizeFocal: known == nil, fixTranslation: true,
-                reportFocalDeviation: known == nil))
+                reportFocalDeviation: true))
             for f in 0 ..< t where poses[f] != nil { poses[f] = problem.cameraFromWorld[f] }
             k = problem.intrinsics
         }
